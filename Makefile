@@ -1,0 +1,64 @@
+# Two commands do everything on a fresh Debian 12 machine (run as root, or with sudo available):
+#   make run    install, migrate, load demo data, serve on http://127.0.0.1:5000
+#   make test   install, run the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+export FLASK_APP := app
+
+# Debian packages: CJK fonts for printed forms (pinned), HarfBuzz subsetting (without it every PDF
+# embeds the whole 20 MB font and takes ~20 s), Pango for WeasyPrint; Chromium and poppler for tests.
+RUN_DEBS := fonts-noto-cjk=1:20220127+repack1-1 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+TEST_DEBS := chromium poppler-utils
+
+.PHONY: run test install install-test system-packages system-packages-test assets serve messages
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Frontdesk on http://127.0.0.1:5000 (log-ins above)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
+	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  FRONTDESK_TEST_DB=postgresql $(PY) -m pytest $(PYTEST_ARGS); \
+	fi
+
+install: system-packages $(VENV)/.installed assets
+install-test: system-packages-test $(VENV)/.installed-test assets
+
+system-packages:
+	@.ci/debs $(RUN_DEBS)
+
+system-packages-test: system-packages
+	@.ci/debs $(TEST_DEBS)
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install -q -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install -q -c requirements.lock -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+# htmx comes from the npm registry at the version pinned in package-lock.json.
+assets: static/vendor/htmx.min.js
+static/vendor/htmx.min.js: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# The catalogue of every string marked for translation (_, _l, {{ _() }}), for translators to start
+# from: `pybabel init -i translations/messages.pot -d translations -l en`, then `pybabel compile`.
+messages: install
+	mkdir -p translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o translations/messages.pot app.py blueprints models templates

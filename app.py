@@ -1,0 +1,224 @@
+"""Frontdesk: the intranet of a property-management customer-service centre.
+
+`create_app()` is the application factory used by `flask`, gunicorn (`app:create_app()`) and the tests.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, flash, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from blueprints.shared.extensions import babel, csrf, limiter, login_manager, migrate
+from blueprints.shared import localtime
+from blueprints.shared.htmx import add_vary_header
+from blueprints.shared.navigation import visible_nav
+from blueprints.shared.offline import new_idempotency_key
+from blueprints.shared.permissions import can, current_property
+from blueprints.shared.storage import init_storage
+from models import User, db
+from models.notifications import unread_count
+from models.base import render_migration_item
+
+BLUEPRINTS = [
+    "blueprints.auth",
+    "blueprints.dashboard",
+    "blueprints.health",
+    "blueprints.audit",
+    "blueprints.archive",
+    "blueprints.admin",
+    "blueprints.offline",
+    "blueprints.files",
+    "blueprints.tickets",
+    "blueprints.reports",
+    "blueprints.journal",
+    "blueprints.visitors",
+    "blueprints.parcels",
+    "blueprints.patrols",
+    "blueprints.decoration",
+]
+
+
+class SchemaBehindError(RuntimeError):
+    pass
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=os.environ.get(
+            "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'frontdesk.db'}"
+        ),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="frontdesk_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        # Desk screens stay open all day: the CSRF token lives as long as the session.
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=False,
+        LOGIN_FAILURES_ALLOWED="5 per 5 minutes",
+        STORAGE_DIR=str(Path(app.instance_path) / "files"),
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        SCHEMA_CHECK=True,
+        VISITOR_RETENTION_DAYS=180,
+        # Reverse proxies in front of gunicorn (nginx: 1): their X-Forwarded-For/-Proto are trusted.
+        PROXY_HOPS=0,
+        PARCEL_UNCLAIMED_DAYS=3,
+    )
+    app.config.from_prefixed_env()
+    if config:
+        app.config.update(config)
+    if app.config["PROXY_HOPS"]:
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret_key(app)
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path) / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_storage(app)
+    with app.app_context():
+        _configure_engine(db.engine)
+        if app.config["SCHEMA_CHECK"] and _serving(app):
+            check_schema_is_current(app)
+
+    for name in BLUEPRINTS:
+        module = __import__(name, fromlist=["bp"])
+        app.register_blueprint(module.bp)
+
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    app.after_request(add_vary_header)
+    return app
+
+
+def _development_secret_key(app: Flask) -> str:
+    """Outside production (where FLASK_SECRET_KEY is set) keep a random key in the instance folder."""
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def _configure_engine(engine: sa.Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, open transactions (see _begin below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):
+        # A request that may write takes the write lock up front: a deferred transaction that reads
+        # first and writes later fails at once ("database is locked") when another writer got in
+        # between. Reads, scripts and commands keep deferred transactions (WAL readers never block).
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _serving(app: Flask) -> bool:
+    """True under gunicorn and `flask run`; false for maintenance commands such as `flask db upgrade`."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is None or ctx.info_name == "run"
+
+
+def check_schema_is_current(app: Flask) -> None:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory(str(Path(app.root_path) / "migrations")).get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current != heads:
+        raise SchemaBehindError(
+            f"The database schema ({', '.join(current) or 'empty'}) is not at the code's migration head "
+            f"({', '.join(heads)}). Run `flask db upgrade` first (the README's run command does)."
+        )
+
+
+@login_manager.user_loader
+def _load_user(session_token: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.session_token == session_token, User.active))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Pages go to the log-in form; scripts (offline replay, htmx) get a 401 they can recognise."""
+    if request.headers.get("X-Offline-Submit") or request.headers.get("HX-Request"):
+        return jsonify(error="login required"), 401
+    flash(_("请先登录"), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["new_idempotency_key"] = new_idempotency_key
+    app.add_template_filter(localtime.local, "local")
+
+    @app.context_processor
+    def _globals():
+        return {
+            "can": can,
+            "current_property": current_property,
+            "visible_nav": visible_nav,
+            "unread_notifications": lambda: unread_count(current_user.id, current_property().id),
+            "now": localtime.now,
+        }
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    messages = {
+        400: (_l("请求有误"), _l("提交的内容无法处理，请返回重试。")),
+        403: (_l("没有权限"), _l("您的角色在当前项目中不能进行此操作。如需权限，请联系管理员。")),
+        404: (_l("找不到页面"), _l("该页面或记录不存在，或不属于当前项目。")),
+        405: (_l("请求方式不正确"), _l("请从页面上的按钮或链接进入。")),
+        409: (_l("重复提交"), _l("这条记录已经提交过，但内容不同。请返回检查后重新填写。")),
+        413: (_l("文件太大"), _l("上传的文件超过了大小限制。")),
+        429: (_l("操作太频繁"), _l("请稍后再试。")),
+        500: (_l("系统出错"), _l("服务器处理请求时出错，已记录。请稍后重试，或联系管理员。")),
+    }
+
+    def handler(error):
+        if getattr(error, "response", None) is not None:
+            return error.response  # a page the raiser built, e.g. the login form when throttled
+        code = getattr(error, "code", 500) or 500
+        if isinstance(error, CSRFError):
+            title, text = _("页面已过期"), _("表单已过期或缺少安全令牌，请刷新页面后重新提交。")
+        else:
+            title, text = messages.get(code, messages[500])
+        return render_template("errors.html", code=code, title=title, text=text), code
+
+    for code in messages:
+        app.register_error_handler(code, handler)
+    app.register_error_handler(CSRFError, handler)

@@ -1,0 +1,1 @@
+"""One package per module (tickets, journal, …) plus `shared`, the cross-cutting web layer."""

@@ -1,0 +1,52 @@
+from flask import request
+from flask_babel import gettext as _
+
+from models import Building, Resident, Unit, db
+from models.audit import log_reveal
+
+from ..shared.htmx import render
+from ..shared.permissions import get_or_404, require, scoped
+from ..shared.printing import cjk_font_families, render_pdf
+from . import bp
+from .services import search_units
+
+
+@bp.get("/")
+@require("archive.view")
+def units():
+    q = request.args.get("q", "")
+    building_id = request.args.get("building", type=int)
+    page = db.paginate(search_units(q, building_id), per_page=30, error_out=False)
+    buildings = db.session.scalars(scoped(Building).order_by(Building.code)).all()
+    return render(
+        "archive/units.html", "results", page=page, q=q, building_id=building_id, buildings=buildings
+    )
+
+
+@bp.get("/units/<int:unit_id>")
+@require("archive.view")
+def unit(unit_id: int):
+    return render("archive/unit.html", unit=get_or_404(Unit, unit_id), fonts_ok=bool(cjk_font_families()))
+
+
+@bp.post("/residents/<int:resident_id>/reveal")
+@require("archive.reveal")
+def reveal(resident_id: int):
+    """Show one resident's full phone and ID number, and write that it was shown to the access log."""
+    resident = get_or_404(Resident, resident_id)
+    log_reveal(resident, ["phone", "id_number"])
+    db.session.commit()
+    return render("archive/unit.html", "resident_row", resident=resident, revealed=True)
+
+
+@bp.get("/units/<int:unit_id>/card.pdf")
+@require("archive.print")
+def archive_card(unit_id: int):
+    unit = get_or_404(Unit, unit_id)
+    return render_pdf(
+        "print/archive/card.html",
+        filename=_("业户档案卡-%(n)s", n=unit.archive_no),
+        title=_("业户档案卡"),
+        number=unit.archive_no,
+        unit=unit,
+    )

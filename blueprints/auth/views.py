@@ -1,0 +1,88 @@
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from models import User, db
+
+from ..shared.extensions import limiter, login_attempt_key
+from ..shared.htmx import INVALID, render
+from . import bp
+from .forms import LoginForm, SwitchPropertyForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: an open redirect after login would hand the session to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("dashboard.index")
+
+
+def _too_many_attempts(_limit):
+    form = LoginForm()
+    form.password.errors = [_("登录失败次数过多，请 5 分钟后再试。")]
+    return render("auth/login.html", form=form, status=429)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_ALLOWED"],
+    key_func=login_attempt_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == INVALID,
+    on_breach=_too_many_attempts,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        return render("auth/login.html", form=form, status=INVALID if request.method == "POST" else 200)
+    user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
+    if user is None or not user.check_password(form.password.data):
+        form.password.errors = [_("用户名或密码不正确")]
+        return render("auth/login.html", form=form, status=INVALID)
+    if not user.active:
+        form.username.errors = [_("此账号已停用，请联系管理员")]
+        return render("auth/login.html", form=form, status=INVALID)
+    if not user.property_ids():
+        form.username.errors = [_("此账号尚未分配项目，请联系管理员")]
+        return render("auth/login.html", form=form, status=INVALID)
+    session.clear()
+    login_user(user)
+    user.last_login_at = datetime.now(timezone.utc)
+    db.session.commit()
+    return redirect(_safe_next(form.next.data))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("已退出登录"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    """A fresh CSRF token for scripts (offline replay); 401 rather than a login redirect when signed out."""
+    if not current_user.is_authenticated:
+        return jsonify(error="login required"), 401
+    response = jsonify(token=generate_csrf(), user=current_user.username)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/switch-property")
+@login_required
+def switch_property():
+    form = SwitchPropertyForm()
+    if not form.validate_on_submit() or form.property_id.data not in current_user.property_ids():
+        abort(403)
+    session["property_id"] = form.property_id.data
+    return redirect(url_for("dashboard.index"))

@@ -1,0 +1,194 @@
+from datetime import timedelta
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models import Unit, db
+from models.attachments import attachments_of
+from models.decoration import Decoration, DecorationError, DecorationStatus, Violation, ViolationKind
+
+from ..shared.htmx import INVALID, render
+from ..shared.localtime import now
+from ..shared.offline import client_time, offline_submit
+from ..shared.permissions import current_property, get_or_404, require, scoped
+from ..shared.printing import render_pdf
+from . import bp
+from .forms import DecorationForm, EditDecorationForm, ReinspectForm, ViolationForm
+from .services import (
+    awaiting_reinspection, record_violation, reinspect, repeat_offenders, save_decoration, unit_violation_count,
+    violation_counts,
+)
+
+STATUS_FILTERS = ("in_progress", "finished", "accepted", "all")
+
+
+def _unit_term(q: str) -> str:
+    """"3-1502", "3 1502" and "HY-3-1502" all find the unit by its archive number."""
+    return "-".join(q.upper().replace("－", "-").replace("—", "-").replace("-", " ").split())
+
+
+@bp.get("/")
+@require("decoration.view")
+def index():
+    shown = request.args.get("status", "in_progress")
+    shown = shown if shown in STATUS_FILTERS else "in_progress"
+    q = request.args.get("q", "").strip()
+    stmt = scoped(Decoration).join(Decoration.unit).order_by(Unit.archive_no)
+    if shown != "all":
+        stmt = stmt.where(Decoration.status == DecorationStatus(shown))
+    if q:
+        stmt = stmt.where(Unit.archive_no.icontains(_unit_term(q), autoescape=True)
+                          | Decoration.permit_no.icontains(q.replace(" ", ""), autoescape=True)
+                          | Decoration.owner_name.contains(q, autoescape=True)
+                          | Decoration.contractor.contains(q, autoescape=True))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render(
+        "decoration/index.html", "results", page=page, shown=shown, q=q, statuses=DecorationStatus,
+        counts=violation_counts([d.id for d in page.items]),
+        due=len(awaiting_reinspection(current_property().id, now().date())),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("decoration.manage")
+def new():
+    form = DecorationForm()
+    if form.validate_on_submit():
+        decoration = Decoration(property_id=current_property().id, registered_by=current_user,
+                                status=DecorationStatus.IN_PROGRESS)
+        if saved := _save(form, decoration):
+            return saved
+    return render("decoration/form.html", form=form, decoration=None,
+                  status=INVALID if request.method == "POST" else 200)
+
+
+@bp.route("/<int:decoration_id>/edit", methods=["GET", "POST"])
+@require("decoration.manage")
+def edit(decoration_id: int):
+    decoration = get_or_404(Decoration, decoration_id)
+    form = EditDecorationForm(obj=decoration)
+    if form.validate_on_submit() and (saved := _save(form, decoration)):
+        return saved
+    return render("decoration/form.html", form=form, decoration=decoration,
+                  status=INVALID if request.method == "POST" else 200)
+
+
+def _save(form: DecorationForm, decoration: Decoration):
+    """Fill `decoration` from the form and save it; None (the form carrying the error) on a clash."""
+    with db.session.no_autoflush:
+        for name, field in form._fields.items():
+            if name not in ("unit", "status", "csrf_token"):
+                field.populate_obj(decoration, name)
+        decoration.unit = form.unit.unit
+        if "status" in form:
+            decoration.status = DecorationStatus(form.status.data)
+        if problem := save_decoration(decoration):
+            name, message = problem
+            getattr(form, name).errors.append(message)
+            db.session.rollback()
+            return None
+    db.session.commit()
+    flash(_("已保存装修登记：%(unit)s %(owner)s", unit=decoration.unit.archive_no, owner=decoration.owner_name), "success")
+    return redirect(url_for("decoration.detail", decoration_id=decoration.id))
+
+
+@bp.get("/<int:decoration_id>")
+@require("decoration.view")
+def detail(decoration_id: int):
+    decoration = get_or_404(Decoration, decoration_id)
+    return render(
+        "decoration/detail.html", decoration=decoration, earlier=unit_violation_count(decoration.unit_id) - len(decoration.violations),
+        photos={v.id: attachments_of(v) for v in decoration.violations},
+    )
+
+
+@bp.route("/violations/new", methods=["GET", "POST"])
+@require("decoration.inspect")
+@offline_submit
+def new_violation():
+    """On the floors, often without signal: kept on the tablet and sent when the network returns."""
+    form = ViolationForm()
+    if request.method == "GET" and not form.unit.data:
+        form.unit.data = request.args.get("unit", "")
+    if form.validate_on_submit():
+        violation = record_violation(
+            current_property(), form.decoration, kind=ViolationKind(form.kind.data), note=form.note.data or "",
+            deadline=form.deadline.data, photos=form.photos, by=current_user, at=client_time(),
+        )
+        count = unit_violation_count(form.decoration.unit_id)
+        flash(_("已记录违章 %(n)s，请打印违章通知书交业主或施工负责人签收", n=violation.number)
+              + (_("（该户第 %(c)d 次违章）", c=count) if count > 1 else ""), "success")
+        return redirect(url_for("decoration.violation", violation_id=violation.id))
+    under_way = db.session.scalars(
+        scoped(Decoration).join(Decoration.unit).where(Decoration.status == DecorationStatus.IN_PROGRESS)
+        .order_by(Unit.archive_no)
+    ).all()
+    recent = db.session.scalars(
+        scoped(Violation).where(Violation.found_by_id == current_user.id).order_by(Violation.id.desc()).limit(5)
+    ).all()
+    return render("decoration/violation_form.html", form=form, under_way=under_way, recent=recent,
+                  status=INVALID if request.method == "POST" else 200)
+
+
+def render_violation(violation: Violation, reinspect_form=None, status=200):
+    if reinspect_form is None:
+        reinspect_form = ReinspectForm(formdata=None, data={"round": len(violation.reinspections) + 1})
+    return render(
+        "decoration/violation.html", violation=violation, photos=attachments_of(violation),
+        reinspect_form=reinspect_form, unit_count=unit_violation_count(violation.decoration.unit_id), status=status,
+    )
+
+
+@bp.get("/violations/<int:violation_id>")
+@require("decoration.view")
+def violation(violation_id: int):
+    return render_violation(get_or_404(Violation, violation_id))
+
+
+@bp.post("/violations/<int:violation_id>/reinspect")
+@require("decoration.inspect")
+def reinspect_view(violation_id: int):
+    # Locked until the request ends: two tablets cannot record the same round.
+    violation = db.first_or_404(scoped(Violation).where(Violation.id == violation_id).with_for_update())
+    form = ReinspectForm()
+    if form.validate_on_submit():
+        if violation.resolved or form.round.data != str(len(violation.reinspections) + 1):
+            flash(_("%(n)s 刚刚已由他人复验，请查看最新结果", n=violation.number), "error")
+            return redirect(url_for("decoration.violation", violation_id=violation.id))
+        try:
+            reinspect(violation, rectified=form.rectified, note=form.note.data or "",
+                      new_deadline=None if form.rectified else form.new_deadline.data,
+                      by=current_user, at=client_time())
+        except DecorationError as error:
+            target = form.new_deadline if form.new_deadline.data and not form.rectified else form.note
+            target.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("复验已记录：%(n)s %(s)s", n=violation.number, s=violation.status.label), "success")
+            return redirect(url_for("decoration.violation", violation_id=violation.id))
+    return render_violation(violation, reinspect_form=form, status=INVALID)
+
+
+@bp.get("/violations/<int:violation_id>/notice.pdf")
+@require("decoration.view")
+def notice_pdf(violation_id: int):
+    violation = get_or_404(Violation, violation_id)
+    return render_pdf("print/decoration/notice.html", filename=_("违章通知书-%(n)s", n=violation.number),
+                      title=_("违章通知书"), number=violation.number, violation=violation,
+                      decoration=violation.decoration, photos=attachments_of(violation))
+
+
+@bp.get("/reinspections")
+@require("decoration.view")
+def reinspections():
+    """Re-inspections overdue and due today, with the coming week's for planning the rounds."""
+    today = now().date()
+    due = awaiting_reinspection(current_property().id, today + timedelta(days=7))
+    return render("decoration/reinspections.html", today=today, due=due)
+
+
+@bp.get("/repeats")
+@require("decoration.view")
+def repeats():
+    return render("decoration/repeats.html", offenders=repeat_offenders(current_property().id))

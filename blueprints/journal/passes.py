@@ -1,0 +1,108 @@
+"""放行条 (seed 002 §7, seed 004 §5): goods leave with the owner's authorisation; a unit in arrears
+needs a supervisor's override; a pass is used once at the gate."""
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models import Role, db
+from models.journal import Authorisation, PassStatus, ReleasePass
+from models.numbering import next_number
+
+from ..shared.htmx import INVALID, render
+from ..shared.localtime import local
+from ..shared.offline import client_time
+from ..shared.permissions import current_property, current_roles, get_or_404, require, scoped
+from ..shared.printing import render_pdf
+from . import bp
+from .forms import PassForm, UsePassForm
+
+
+@bp.get("/passes")
+@require("passes.view")
+def passes():
+    q = request.args.get("q", "").strip()
+    stmt = scoped(ReleasePass).order_by(ReleasePass.id.desc())
+    if q:
+        stmt = stmt.where(ReleasePass.number.icontains(q, autoescape=True))
+    page = db.paginate(stmt, per_page=30, error_out=False)
+    return render("journal/passes.html", page=page, q=q, use_form=UsePassForm(formdata=None))
+
+
+@bp.route("/passes/new", methods=["GET", "POST"])
+@require("passes.issue")
+def new_pass():
+    form = PassForm()
+    if form.validate_on_submit():
+        unit = form.unit.unit
+        supervisor = Role.SUPERVISOR in current_roles()
+        if unit.in_arrears and not supervisor:
+            form.unit.errors.append(_("该户欠费：需客服主管批准放行，请主管登录后开具"))
+        elif unit.in_arrears and not (form.override_reason.data or "").strip():
+            form.override_reason.errors.append(_("该户欠费：请填写批准放行的理由"))
+        else:
+            issued_at = client_time()
+            release = ReleasePass(
+                property_id=unit.property_id,
+                number=next_number(current_property(), "FX", issued_at),
+                unit=unit, items=form.items.data.strip(), carrier_name=form.carrier_name.data.strip(),
+                carrier_phone=form.carrier_phone.data or "", plate=(form.plate.data or "").strip().upper(),
+                authorisation=Authorisation(form.authorisation.data), authorised_by=form.authorised_by.data.strip(),
+                authorisation_note=form.authorisation_note.data or "",
+                unit_in_arrears=unit.in_arrears,
+                override_by=current_user if unit.in_arrears else None,
+                override_reason=(form.override_reason.data or "").strip() if unit.in_arrears else "",
+                issued_by=current_user, issued_at=issued_at, status=PassStatus.ISSUED,
+            )
+            db.session.add(release)
+            db.session.commit()
+            flash(_("已开具放行条 %(number)s", number=release.number), "success")
+            return redirect(url_for("journal.pass_detail", pass_id=release.id))
+    return render("journal/pass_form.html", form=form, status=INVALID if request.method == "POST" else 200)
+
+
+@bp.get("/passes/<int:pass_id>")
+@require("passes.view")
+def pass_detail(pass_id: int):
+    return render("journal/pass_detail.html", release=get_or_404(ReleasePass, pass_id),
+                  use_form=UsePassForm(formdata=None))
+
+
+@bp.post("/passes/use")
+@require("passes.use")
+def use_pass():
+    """At the gate: the pass number typed or scanned; a pass works once."""
+    form = UsePassForm()
+    if not form.validate_on_submit():
+        flash(_("请输入放行条编号"), "error")
+        return redirect(url_for("journal.passes"))
+    number = form.number.data.strip().upper()
+    release = db.session.scalar(scoped(ReleasePass).where(ReleasePass.number == number))
+    if release is None:
+        flash(_("没有编号为 %(n)s 的放行条，请核对", n=number), "error")
+        return redirect(url_for("journal.passes"))
+    used = db.session.execute(
+        sa.update(ReleasePass)
+        .where(ReleasePass.id == release.id, ReleasePass.status == PassStatus.ISSUED)
+        .values(status=PassStatus.USED, used_at=datetime.now(timezone.utc), used_by_id=current_user.id)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(release)
+    if used:
+        flash(_("%(n)s 已放行：%(items)s", n=release.number, items=release.items[:60]), "success")
+    elif release.status is PassStatus.USED:
+        flash(_("放行条 %(n)s 已于 %(t)s 使用过，不能重复放行", n=release.number,
+                t=local(release.used_at, "%m-%d %H:%M")), "error")
+    else:
+        flash(_("放行条 %(n)s 已作废", n=release.number), "error")
+    return redirect(url_for("journal.pass_detail", pass_id=release.id))
+
+
+@bp.get("/passes/<int:pass_id>.pdf")
+@require("passes.view")
+def pass_pdf(pass_id: int):
+    release = get_or_404(ReleasePass, pass_id)
+    return render_pdf("print/journal/pass.html", filename=_("放行条-%(n)s", n=release.number),
+                      title=_("放行条"), number=release.number, release=release)

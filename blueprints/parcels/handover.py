@@ -1,0 +1,25 @@
+"""Parcels on the shift handover: what is still on the shelves, one line per unit."""
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from models import Property, db
+
+from ..shared.handover import HandoverItem, handover_source
+from .services import waiting_by_unit
+
+
+@handover_source
+def waiting_parcels(shift) -> list[HandoverItem]:
+    zone = ZoneInfo(db.session.get(Property, shift.property_id).timezone)
+    return [
+        HandoverItem(
+            _("待领包裹"),
+            _("%(unit)s 待领 %(n)d 件%(shelves)s，最早 %(t)s 到", unit=w.unit.archive_no, n=w.pieces,
+              shelves=_("（货架 %(s)s）", s="、".join(w.shelves)) if w.shelves else "",
+              t=w.since.astimezone(zone).strftime("%m-%d %H:%M")),
+            url_for("parcels.index", q=w.unit.archive_no),
+        )
+        for w in waiting_by_unit(shift.property_id)
+    ]

@@ -1,0 +1,26 @@
+from datetime import date, datetime, timezone
+
+import click
+import sqlalchemy as sa
+
+from models import Property, db
+
+from . import bp
+from .services import mark_missed, schedule_rounds, zone_of
+
+
+@bp.cli.command("patrols-schedule")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Make the rounds of this day (default: today where each property is).")
+def schedule(day: datetime | None) -> None:
+    """Make the day's patrol rounds from the schedules and mark rounds past their window as missed.
+
+    Idempotent: run it from cron as often as you like (e.g. every 15 minutes).
+    """
+    now = datetime.now(timezone.utc)
+    for prop in db.session.scalars(sa.select(Property).where(Property.active).order_by(Property.code)):
+        on: date = day.date() if day else now.astimezone(zone_of(prop)).date()
+        created = schedule_rounds(prop, on)
+        missed = mark_missed(prop, now)
+        db.session.commit()
+        click.echo(f"{prop.code} {on.isoformat()}: {created} rounds made, {missed} marked missed.")

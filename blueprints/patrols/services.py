@@ -1,0 +1,378 @@
+"""Patrol operations: rounds made from schedules, label codes, results recorded from the tablet, and
+abnormal checkpoints turned into dispatched tickets."""
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from models import (
+    Department,
+    DepartmentKind,
+    FindingStatus,
+    Outcome,
+    PatrolCheckpoint,
+    PatrolError,
+    PatrolFinding,
+    PatrolResult,
+    PatrolRound,
+    PatrolRoute,
+    PatrolSchedule,
+    Property,
+    Role,
+    RoundStatus,
+    Ticket,
+    TicketCategory,
+    TicketSource,
+    TicketStatus,
+    User,
+    UserRole,
+    db,
+)
+from models.attachments import Attachment
+from models.numbering import next_number
+
+from ..shared.permissions import PERMISSIONS
+from ..shared.photos import save_photos
+from ..shared.storage import put_for_transaction, storage
+from ..tickets.services import create_ticket
+
+# Easy to read off a label and type: no 0/O, 1/I.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 4
+# A round started by hand is due within this time.
+AD_HOC_WINDOW = timedelta(hours=2)
+# Where findings are sent: the departments that fix things.
+REPAIR_DEPARTMENTS = (DepartmentKind.ENGINEERING, DepartmentKind.ENVIRONMENT, DepartmentKind.SECURITY)
+
+
+def zone_of(prop: Property) -> ZoneInfo:
+    return ZoneInfo(prop.timezone)
+
+
+def day_range(prop: Property, first: date, last: date) -> tuple[datetime, datetime]:
+    """From the start of `first` to the end of `last`, where the property is."""
+    start = datetime.combine(first, time(), zone_of(prop))
+    return start, datetime.combine(last + timedelta(days=1), time(), zone_of(prop))
+
+
+# ---- rounds from schedules ----
+
+def _scheduled(prop: Property, day: date) -> list[tuple[PatrolSchedule, datetime]]:
+    schedules = db.session.scalars(
+        sa.select(PatrolSchedule).join(PatrolSchedule.route)
+        .where(PatrolSchedule.property_id == prop.id, PatrolSchedule.active, PatrolRoute.active)
+    )
+    # In order of time, so that the day's round numbers follow the clock.
+    return sorted(((s, datetime.combine(day, s.at, zone_of(prop))) for s in schedules if s.runs_on(day)),
+                  key=lambda pair: (pair[1], pair[0].route_id))
+
+
+def missing_rounds(prop: Property, day: date) -> list[tuple[PatrolSchedule, datetime]]:
+    """The rounds the schedules want on `day` that do not exist yet."""
+    wanted = _scheduled(prop, day)
+    if not wanted:
+        return []
+    start, end = day_range(prop, day, day)
+    existing = set(db.session.execute(
+        sa.select(PatrolRound.route_id, PatrolRound.scheduled_for)
+        .where(PatrolRound.property_id == prop.id, PatrolRound.scheduled_for >= start, PatrolRound.scheduled_for < end)
+    ))
+    return [(s, at) for s, at in wanted if (s.route_id, at) not in existing]
+
+
+def schedule_rounds(prop: Property, day: date) -> int:
+    """Create the rounds due on `day`; running it again creates nothing. Returns how many were made."""
+    created = 0
+    for schedule, at in missing_rounds(prop, day):
+        try:
+            # The savepoint also gives the number back when the constraint refuses the round.
+            with db.session.begin_nested():
+                db.session.add(PatrolRound(
+                    property_id=prop.id, number=next_number(prop, "XC", at), route_id=schedule.route_id,
+                    schedule=schedule, scheduled_for=at, due_by=at + timedelta(minutes=schedule.window_minutes),
+                    assignee_id=schedule.assignee_id, status=RoundStatus.DUE,
+                ))
+        except sa.exc.IntegrityError:
+            continue  # made at this very moment by cron or another page: the constraint kept one
+        created += 1
+    return created
+
+
+def _overdue_rounds(prop: Property, now: datetime) -> sa.Select:
+    return sa.select(PatrolRound).where(
+        PatrolRound.property_id == prop.id, PatrolRound.status == RoundStatus.DUE, PatrolRound.due_by < now
+    )
+
+
+def mark_missed(prop: Property, now: datetime) -> int:
+    """Rounds not started within their window are missed (漏巡). Returns how many.
+
+    The rows are locked and read afresh: a round started meanwhile (PostgreSQL re-checks the condition
+    once the starting request commits) is left as it is."""
+    rounds = db.session.scalars(
+        _overdue_rounds(prop, now).with_for_update().execution_options(populate_existing=True)
+    ).all()
+    for round_ in rounds:
+        round_.status = RoundStatus.MISSED
+    return len(rounds)
+
+
+def rounds_need_upkeep(prop: Property, now: datetime) -> bool:
+    """Whether today's rounds are still to be made, or some are past their window (cron has not run)."""
+    today = now.astimezone(zone_of(prop)).date()
+    overdue = db.session.scalar(sa.select(_overdue_rounds(prop, now).exists()))
+    return overdue or bool(missing_rounds(prop, today))
+
+
+def keep_rounds_current(prop: Property, now: datetime) -> None:
+    """Make today's rounds and mark the missed ones when cron has not (yet) run, from the pages that
+    list rounds. It commits its own small transaction before the page reads on: idempotent through the
+    unique constraint, and a write that loses a race on SQLite is left to the next page or to cron."""
+    if not rounds_need_upkeep(prop, now):
+        return
+    try:
+        schedule_rounds(prop, now.astimezone(zone_of(prop)).date())
+        mark_missed(prop, now)
+        db.session.commit()
+    except sa.exc.OperationalError:
+        db.session.rollback()
+
+
+def today_rounds(prop: Property, now: datetime) -> list[PatrolRound]:
+    keep_rounds_current(prop, now)
+    today = now.astimezone(zone_of(prop)).date()
+    return list(db.session.scalars(rounds_between(prop, today, today)))
+
+
+def start_ad_hoc_round(prop: Property, route: PatrolRoute, by: User, at: datetime) -> PatrolRound:
+    """A round outside the schedule (an extra walk, a supervisor's check). A second press in the same
+    minute opens the same round."""
+    at = at.replace(second=0, microsecond=0)
+    same_minute = sa.select(PatrolRound).where(PatrolRound.route_id == route.id, PatrolRound.scheduled_for == at)
+    if (existing := db.session.scalar(same_minute)) is not None:
+        return existing
+    round_ = PatrolRound(property_id=prop.id, route_id=route.id, scheduled_for=at, due_by=at + AD_HOC_WINDOW,
+                         assignee=by, status=RoundStatus.DUE)
+    try:
+        with db.session.begin_nested():
+            round_.number = next_number(prop, "XC", at)
+            db.session.add(round_)
+    except sa.exc.IntegrityError:
+        return db.session.scalar(same_minute)  # the other press won
+    return round_
+
+
+# ---- checkpoint label codes ----
+
+def new_code(prop: Property) -> str:
+    taken = set(db.session.scalars(sa.select(PatrolCheckpoint.code).where(PatrolCheckpoint.property_id == prop.id)))
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in taken:
+            return code
+
+
+def label_content(prop: Property, checkpoint: PatrolCheckpoint) -> str:
+    """What the QR code carries: the property's code and the checkpoint's, "HY-K7Q2"."""
+    return f"{prop.code}-{checkpoint.code}"
+
+
+def code_problem(prop: Property, round_: PatrolRound, checkpoint: PatrolCheckpoint, code: str) -> str | None:
+    """Why a scanned or typed code does not prove presence at `checkpoint`, or None when it does.
+
+    The code may be the whole label content ("HY-K7Q2") or the short code under the QR ("K7Q2").
+    """
+    prefix, dash, short = code.rpartition("-")
+    if not dash:
+        short = code
+    elif prefix != prop.code:
+        return _("「%(code)s」是其他项目的检查点标签，不属于本项目。请扫描本检查点的标签。", code=code)
+    if short == checkpoint.code:
+        return None
+    found = db.session.scalar(
+        sa.select(PatrolCheckpoint).where(PatrolCheckpoint.property_id == prop.id, PatrolCheckpoint.code == short)
+    )
+    if found is None:
+        elsewhere = db.session.scalar(sa.select(sa.exists().where(PatrolCheckpoint.code == short)))
+        if elsewhere:
+            return _("「%(code)s」是其他项目的检查点编码，不属于本项目。请扫描本检查点的标签。", code=code)
+        return _("没有编码为「%(code)s」的检查点，请核对标签上的编码。", code=code)
+    if found.route_id != round_.route_id:
+        return _("「%(code)s」是路线「%(route)s」的检查点「%(name)s」，不在本次巡查的路线「%(this)s」上。",
+                 code=code, route=found.route.name, name=found.name, this=round_.route.name)
+    return _("「%(code)s」是本路线的另一个检查点「%(name)s」，不是「%(this)s」。请在对应的检查点下记录。",
+             code=code, name=found.name, this=checkpoint.name)
+
+
+# ---- results and findings ----
+
+def open_findings(checkpoint_ids) -> dict[int, list[PatrolFinding]]:
+    """The open findings of each checkpoint, oldest first."""
+    by_checkpoint: dict[int, list[PatrolFinding]] = defaultdict(list)
+    if not checkpoint_ids:
+        return by_checkpoint
+    findings = db.session.scalars(
+        sa.select(PatrolFinding)
+        .where(PatrolFinding.checkpoint_id.in_(list(checkpoint_ids)), PatrolFinding.status == FindingStatus.OPEN)
+        .order_by(PatrolFinding.id)
+    )
+    for finding in findings:
+        by_checkpoint[finding.checkpoint_id].append(finding)
+    return by_checkpoint
+
+
+def repair_departments(prop: Property) -> list[Department]:
+    departments = db.session.scalars(
+        sa.select(Department).where(Department.property_id == prop.id, Department.kind.in_(REPAIR_DEPARTMENTS))
+    ).all()
+    return sorted(departments, key=lambda d: (REPAIR_DEPARTMENTS.index(d.kind), d.id))
+
+
+def walkers(prop: Property) -> list[User]:
+    """Active staff of the property who may walk rounds."""
+    roles = [role for role in Role if role in PERMISSIONS["patrols.walk"]]
+    return list(db.session.scalars(
+        sa.select(User)
+        .where(User.active, User.id.in_(
+            sa.select(UserRole.user_id).where(UserRole.property_id == prop.id, UserRole.role.in_(roles))
+        ))
+        .order_by(User.display_name)
+    ))
+
+
+def record_result(
+    prop: Property,
+    round_: PatrolRound,
+    checkpoint: PatrolCheckpoint,
+    *,
+    outcome: Outcome,
+    by: User,
+    at: datetime,
+    scanned: bool,
+    note: str = "",
+    skip_reason: str = "",
+    department: Department | None = None,
+    category: TicketCategory = TicketCategory.REPAIR,
+    photos=None,
+) -> PatrolResult:
+    """Record what was found at `checkpoint` (the round must be locked by the caller).
+
+    The first result of a round starts it, so results sent before the start (or without one) are
+    not lost. The same outcome sent again returns the result already there; another outcome is refused.
+    An abnormal checkpoint becomes a ticket dispatched to `department`; an OK one closes the open
+    findings there; "unresolved" notes on their tickets that the problem is still there.
+    """
+    if (existing := round_.result_for(checkpoint)) is not None:
+        if existing.outcome is outcome:
+            return existing
+        raise PatrolError(_("此检查点已记录为「%(outcome)s」，不能再改为「%(new)s」。新的情况请在下次巡查中记录。",
+                            outcome=existing.outcome.label, new=outcome.label))
+    if round_.status is RoundStatus.DONE:
+        raise PatrolError(_("本次巡查已完成，不能再记录检查点。"))
+    earlier = [f for f in open_findings([checkpoint.id])[checkpoint.id] if f.result.round_id != round_.id]
+    if outcome is Outcome.UNRESOLVED and not earlier:
+        raise PatrolError(_("此检查点没有待整改的问题；发现异常请选「异常」。"))
+    round_.start(by, at)
+    result = PatrolResult(
+        property_id=prop.id, round=round_, checkpoint=checkpoint, outcome=outcome, note=note,
+        skip_reason=skip_reason if outcome is Outcome.SKIPPED else "", scanned=scanned, done_at=at, recorded_by=by,
+    )
+    db.session.add(result)
+    db.session.flush()
+    saved = save_photos(photos, result) if photos is not None else []
+    if outcome is Outcome.OK:
+        for finding in earlier:
+            finding.close(round_, at)
+    elif outcome is Outcome.UNRESOLVED:
+        for finding in earlier:
+            if finding.ticket.status is not TicketStatus.CLOSED:
+                finding.ticket.add_note(by, _("巡查复查（%(round)s）：仍未整改。%(note)s", round=round_.number, note=note), at)
+    elif outcome is Outcome.ABNORMAL:
+        raise_finding(prop, result, department, category, saved, by, at)
+    return result
+
+
+def raise_finding(prop: Property, result: PatrolResult, department: Department, category: TicketCategory,
+                  photos: list[Attachment], by: User, at: datetime) -> PatrolFinding:
+    """The abnormal checkpoint as a ticket (巡查发现) dispatched to `department` at once, linked both ways."""
+    checkpoint, round_ = result.checkpoint, result.round
+    ticket = create_ticket(
+        prop, by, at, source=TicketSource.PATROL, category=category, location=checkpoint.name[:100],
+        description=result.note,
+        note=_("巡查发现：%(round)s %(route)s", round=round_.number, route=round_.route.name),
+    )
+    ticket.dispatch(department, None, by, _("巡查发现，直接派工"), at)
+    for photo in photos:  # the department sees the photos on the ticket
+        copy_attachment(photo, ticket)
+    finding = PatrolFinding(property_id=prop.id, checkpoint=checkpoint, result=result, ticket=ticket,
+                            status=FindingStatus.OPEN)
+    db.session.add(finding)
+    db.session.flush()
+    return finding
+
+
+def copy_attachment(attachment: Attachment, owner) -> Attachment:
+    copy = Attachment(
+        property_id=owner.property_id, owner_table=owner.__tablename__, owner_id=owner.id,
+        storage_key=put_for_transaction(storage().get(attachment.storage_key), prefix=f"photos/{owner.property_id}",
+                                        suffix="." + attachment.storage_key.rpartition(".")[2]),
+        filename=attachment.filename, content_type=attachment.content_type, size=attachment.size,
+        width=attachment.width, height=attachment.height, uploaded_by_id=attachment.uploaded_by_id,
+    )
+    db.session.add(copy)
+    return copy
+
+
+def photos_of(results: list[PatrolResult]) -> dict[int, list[Attachment]]:
+    """The photos of each result, in one query."""
+    photos: dict[int, list[Attachment]] = defaultdict(list)
+    if results:
+        for attachment in db.session.scalars(
+            sa.select(Attachment)
+            .where(Attachment.owner_table == PatrolResult.__tablename__, Attachment.owner_id.in_([r.id for r in results]))
+            .order_by(Attachment.id)
+        ):
+            photos[attachment.owner_id].append(attachment)
+    return photos
+
+
+def finish_round(round_: PatrolRound, by: User, at: datetime, note: str) -> None:
+    if round_.status in (RoundStatus.DUE, RoundStatus.MISSED) and not round_.results:
+        raise PatrolError(_("本次巡查还没有开始，请逐个检查点记录后再完成。"))
+    round_.finish(by, at, note)
+
+
+def progress(rounds: list[PatrolRound]) -> dict[int, tuple[int, int]]:
+    """(checkpoints recorded, checkpoints on the route) for each round, in two queries."""
+    if not rounds:
+        return {}
+    done = dict(db.session.execute(
+        sa.select(PatrolResult.round_id, sa.func.count(PatrolResult.id))
+        .where(PatrolResult.round_id.in_([r.id for r in rounds])).group_by(PatrolResult.round_id)
+    ).all())
+    total = dict(db.session.execute(
+        sa.select(PatrolCheckpoint.route_id, sa.func.count(PatrolCheckpoint.id))
+        .where(PatrolCheckpoint.route_id.in_({r.route_id for r in rounds}), PatrolCheckpoint.active)
+        .group_by(PatrolCheckpoint.route_id)
+    ).all())
+    return {r.id: (done.get(r.id, 0), total.get(r.route_id, 0)) for r in rounds}
+
+
+def rounds_between(prop: Property, first: date, last: date) -> sa.Select:
+    start, end = day_range(prop, first, last)
+    return (sa.select(PatrolRound)
+            .where(PatrolRound.property_id == prop.id, PatrolRound.scheduled_for >= start, PatrolRound.scheduled_for < end)
+            .order_by(PatrolRound.scheduled_for, PatrolRound.id))
+
+
+def open_findings_of(prop: Property) -> list[PatrolFinding]:
+    return list(db.session.scalars(
+        sa.select(PatrolFinding).join(PatrolFinding.ticket)
+        .where(PatrolFinding.property_id == prop.id, PatrolFinding.status == FindingStatus.OPEN)
+        .order_by(Ticket.received_at)
+    ))

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every module uses: permissions, htmx helpers, forms, printing, storage."""

@@ -1,0 +1,32 @@
+"""htmx helpers: a request is an htmx request only when htmx says so and it is not a history restore."""
+from __future__ import annotations
+
+from flask import Response, make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+# A form that fails validation answers with this status, for full pages and fragments alike.
+INVALID = 422
+
+
+def is_htmx() -> bool:
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context) -> Response:
+    """Render the whole page, or only `block` of it for an htmx request."""
+    body = render_block(template, block, **context) if block and is_htmx() else render_template(template, **context)
+    return make_response(body, status)
+
+
+def hx_redirect(url: str) -> Response:
+    response = make_response("", 204)
+    response.headers["HX-Redirect"] = url
+    return response
+
+
+def add_vary_header(response: Response) -> Response:
+    response.vary.add("HX-Request")
+    return response

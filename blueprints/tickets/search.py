@@ -1,0 +1,182 @@
+"""The ticket list's filters and search, as one SELECT, and the list's pages of it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from math import ceil
+
+import sqlalchemy as sa
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from models import Role, Ticket, TicketCategory, TicketStatus, Unit, db
+from models.tickets import WORK_STATUSES
+
+from ..shared.localtime import day_bounds
+from ..shared.permissions import current_property, scoped
+
+
+WHOLE_NUMBER = re.compile(r"[A-Za-z0-9]+-[A-Za-z]+-\d{8}-\d{4,}")  # HY-TK-20261122-0007 (models/numbering.py)
+
+
+@dataclass
+class TicketFilter:
+    q: str = ""
+    status: str = ""
+    category: str = ""
+    department: int | None = None
+    unit: str = ""
+    mine: bool = False  # 我的首接: what I still owe a customer
+    queue: bool = False  # my department's work
+    overdue: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def from_args(cls, args) -> TicketFilter:
+        def day(name):
+            try:
+                return date.fromisoformat(args.get(name, ""))
+            except ValueError:
+                return None
+
+        return cls(
+            q=args.get("q", "").strip(),
+            status=args.get("status", ""),
+            category=args.get("category", ""),
+            department=args.get("department", type=int),
+            unit=args.get("unit", "").strip(),
+            mine=args.get("mine") == "1",
+            queue=args.get("queue") == "1",
+            overdue=args.get("overdue") == "1",
+            date_from=day("from"),
+            date_to=day("to"),
+        )
+
+    def select(self) -> sa.Select:
+        stmt = scoped(Ticket).order_by(Ticket.received_at.desc(), Ticket.id.desc())
+        if self.status == "open":
+            stmt = stmt.where(Ticket.status != TicketStatus.CLOSED)
+        elif self.status in TicketStatus._value2member_map_:
+            stmt = stmt.where(Ticket.status == TicketStatus(self.status))
+        if self.category in TicketCategory._value2member_map_:
+            stmt = stmt.where(Ticket.category == TicketCategory(self.category))
+        if self.department:
+            stmt = stmt.where(Ticket.department_id == self.department)
+        if self.unit:
+            stmt = stmt.where(Ticket.unit_id.in_(sa.select(Unit.id).where(Unit.archive_no.icontains(self.unit, autoescape=True))))
+        if self.mine:
+            stmt = stmt.where(
+                Ticket.first_contact_id == current_user.id,
+                Ticket.status.not_in([TicketStatus.FED_BACK, TicketStatus.CLOSED]),
+            )
+        if self.queue:
+            departments = [r.department_id for r in current_user.roles
+                           if r.role is Role.DEPARTMENT and r.property_id == current_property().id]
+            stmt = stmt.where(Ticket.department_id.in_(departments), Ticket.status.in_(WORK_STATUSES))
+        if self.overdue:
+            stmt = stmt.where(overdue_condition(datetime.now(timezone.utc)))
+        if self.date_from:
+            stmt = stmt.where(Ticket.received_at >= day_bounds(self.date_from)[0])
+        if self.date_to:
+            stmt = stmt.where(Ticket.received_at < day_bounds(self.date_to)[1])
+        if self.q:
+            stmt = stmt.where(self._text_condition())
+        return stmt
+
+    def page(self, number: int, per_page: int) -> TicketPage:
+        """Page `number` of the list, with what its rows show loaded in the same query."""
+        stmt = self.select().options(
+            joinedload(Ticket.unit), joinedload(Ticket.first_contact, innerjoin=True), joinedload(Ticket.department)
+        )
+        return TicketPage.of(stmt, max(number, 1), per_page)
+
+    def _text_condition(self):
+        q = self.q
+        if re.fullmatch(r"\d{4}", q):
+            # Four digits are a caller's phone tail or a room: both indexed, no scan of the text.
+            rooms = db.session.scalars(
+                sa.select(Unit.id).where(Unit.property_id == current_property().id, Unit.room == q)
+            ).all()
+            return sa.or_(Ticket.caller_phone_last4 == q, Ticket.unit_id.in_(rooms))
+        conditions = [
+            # A whole number through the unique index: in the trigram index, the parts every number
+            # shares (HY-TK-2026…) list nearly every ticket.
+            Ticket.number == q.upper() if WHOLE_NUMBER.fullmatch(q) else Ticket.number.icontains(q, autoescape=True),
+            Ticket.description.icontains(q, autoescape=True),
+            Ticket.caller_name.icontains(q, autoescape=True),
+        ]
+        if re.fullmatch(r"[A-Za-z]*-?\d+[-\s]\w+", q):
+            # The units' ids first: as a sub-select inside the OR, the planner cannot tell how few
+            # tickets it picks, and reads the whole table instead of using the indexes.
+            units = db.session.scalars(
+                sa.select(Unit.id).where(
+                    Unit.property_id == current_property().id, Unit.archive_no.icontains(q, autoescape=True)
+                )
+            ).all()
+            if units:
+                conditions.append(Ticket.unit_id.in_(units))
+        return sa.or_(*conditions)
+
+
+# Counting every match of a filter over a million tickets took longer than the rest of the page; past
+# this many the list says "more than" and lets the filters narrow it down.
+COUNT_LIMIT = 1000
+
+
+@dataclass
+class TicketPage:
+    """What templates/_pager.html needs (as Flask-SQLAlchemy's pagination), with the total counted
+    up to COUNT_LIMIT: `capped` says there are more."""
+
+    items: list[Ticket]
+    page: int
+    per_page: int
+    total: int
+    capped: bool
+    has_next: bool
+
+    @classmethod
+    def of(cls, stmt: sa.Select, page: int, per_page: int) -> TicketPage:
+        rows = db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
+        items, has_next = rows[:per_page], len(rows) > per_page
+        if page == 1 and not has_next:
+            return cls(items, page, per_page, len(items), False, False)
+        matches = stmt.with_only_columns(Ticket.id, maintain_column_froms=True).order_by(None)
+        counted = db.session.scalar(
+            sa.select(sa.func.count()).select_from(matches.limit(COUNT_LIMIT + 1).subquery())
+        )
+        return cls(items, page, per_page, min(counted, COUNT_LIMIT), counted > COUNT_LIMIT, has_next)
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are; when capped, how many are known to exist."""
+        counted = ceil(self.total / self.per_page)
+        return max(counted, self.page + self.has_next) if self.capped else counted
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def overdue_condition(now: datetime):
+    """Past the deadline the clock runs against (see Ticket.current_due), and not paused."""
+    working = Ticket.status.in_([TicketStatus.RECEIVED, *WORK_STATUSES])
+    return sa.and_(
+        working,
+        Ticket.paused_since.is_(None),
+        sa.or_(
+            sa.and_(Ticket.rework_due_at.is_not(None), Ticket.rework_due_at < now),
+            sa.and_(Ticket.rework_due_at.is_(None), Ticket.replied_at.is_(None), Ticket.reply_due_at < now),
+            sa.and_(Ticket.rework_due_at.is_(None), Ticket.replied_at.is_not(None), Ticket.resolve_due_at < now),
+        ),
+    )

@@ -1,0 +1,106 @@
+from datetime import datetime, timezone
+
+from flask import redirect, request, url_for
+from flask_login import current_user
+
+from models import Department, DepartmentKind, Resident, Ticket, TicketCategory, TicketStatus, db
+from models.attachments import attachments_of
+from models.calendar import WorkingCalendar
+
+from ..shared.htmx import INVALID, render
+from ..shared.offline import client_time, offline_submit
+from ..shared.permissions import can, current_property, get_or_404, require, scoped
+from . import bp
+from .access import may_feed_back, may_work_on
+from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm, find_unit
+from .search import TicketFilter
+from .services import register
+
+
+@bp.get("/")
+@require("tickets.view")
+def index():
+    filters = TicketFilter.from_args(request.args)
+    page = filters.page(request.args.get("page", 1, type=int), per_page=30)
+    calendar = WorkingCalendar.of(current_property())
+    now = datetime.now(timezone.utc)
+    clocks = {t.id: t.clock(calendar, now) for t in page.items}
+    departments = db.session.scalars(scoped(Department).order_by(Department.id)).all()
+    return render(
+        "tickets/index.html", "results", page=page, filters=filters, clocks=clocks, departments=departments,
+        TicketStatus=TicketStatus, TicketCategory=TicketCategory,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("tickets.register")
+@offline_submit
+def new():
+    form = TicketForm()
+    if form.validate_on_submit():
+        ticket = register(form, current_property(), current_user, client_time())
+        return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    recent = db.session.scalars(
+        scoped(Ticket).where(Ticket.first_contact_id == current_user.id).order_by(Ticket.id.desc()).limit(5)
+    ).all()
+    status = INVALID if request.method == "POST" else 200
+    return render("tickets/new.html", form=form, recent=recent, TicketCategory=TicketCategory, status=status)
+
+
+@bp.get("/unit-residents")
+@require("tickets.register")
+def unit_residents():
+    """For the register form: the residents of the unit typed so far, to pick the caller with one tap."""
+    unit = find_unit(request.args.get("unit", ""))
+    residents = db.session.scalars(scoped(Resident).where(Resident.unit_id == unit.id)).all() if unit else []
+    return render("tickets/_unit_residents.html", unit=unit, residents=residents, typed=request.args.get("unit", ""))
+
+
+@bp.get("/<int:ticket_id>")
+@require("tickets.view")
+def detail(ticket_id: int):
+    return render_detail(get_or_404(Ticket, ticket_id))
+
+
+# The steps offered on a ticket's page: (name, form class, permission, who else may, when).
+STEPS = [
+    ("dispatch", DispatchForm, "tickets.dispatch", None, lambda t: t.status in (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)),
+    ("accept", ActionForm, "tickets.work", may_work_on, lambda t: t.status is TicketStatus.DISPATCHED),
+    ("note", WorkNoteForm, "tickets.work", may_work_on, lambda t: t.status in (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)),
+    ("pause", NoteForm, "tickets.work", may_work_on, lambda t: t.paused_since is None and t.status in (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)),
+    ("resume", ActionForm, "tickets.work", may_work_on, lambda t: t.paused_since is not None),
+    ("complete", WorkNoteForm, "tickets.work", may_work_on, lambda t: t.status in (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS) and t.paused_since is None),
+    ("feed_back", NoteForm, "tickets.feedback", may_feed_back, lambda t: t.status is TicketStatus.DONE),
+    ("visit", VisitForm, "tickets.visit", None, lambda t: t.status is TicketStatus.FED_BACK and t.visit_required),
+    ("close", ActionForm, "tickets.feedback", may_feed_back, lambda t: t.status is TicketStatus.FED_BACK and (not t.visit_required or t.visited_at)),
+]
+
+
+def _suggested(step: str, ticket: Ticket) -> dict:
+    """Sensible first choices: repairs go to engineering, the rest to customer service."""
+    if step != "dispatch":
+        return {}
+    kind = DepartmentKind.ENGINEERING if ticket.category is TicketCategory.REPAIR else DepartmentKind.CUSTOMER_SERVICE
+    department = ticket.department or db.session.scalar(scoped(Department).where(Department.kind == kind))
+    return {"department_id": department.id if department else None, "assignee_id": ticket.assignee_id}
+
+
+def render_detail(ticket: Ticket, open_form=None, status: int = 200):
+    forms = {}
+    for name, form_cls, permission, record_check, offered in STEPS:
+        if not (can(permission) and offered(ticket)):
+            continue
+        if record_check and not record_check(ticket):
+            continue
+        forms[name] = form_cls(prefix=name, formdata=None, data={"version": ticket.version, **_suggested(name, ticket)})
+    if open_form is not None:  # the step just tried, with its errors, even if no longer offered
+        forms[open_form._prefix.rstrip("-")] = open_form
+    calendar = WorkingCalendar.of(current_property())
+    return render(
+        "tickets/detail.html",
+        ticket=ticket,
+        photos=attachments_of(ticket),
+        forms=forms,
+        clock=ticket.clock(calendar, datetime.now(timezone.utc)),
+        status=status,
+    )

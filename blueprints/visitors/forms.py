@@ -1,0 +1,64 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, ValidationError
+from wtforms.validators import NumberRange
+
+from models.visitors import IdType, Purpose
+
+from ..journal.forms import UnitField
+from ..shared.forms import id_number_problem, max_length, optional, phone, required
+
+
+def _plate(value: str | None) -> str:
+    return (value or "").replace(" ", "").upper()
+
+
+class VisitorForm(FlaskForm):
+    name = StringField(_l("访客姓名"), validators=[required(), max_length(50)])
+    unit = UnitField(_l("到访房号"), validators=[max_length(40)], description=_l("如 3-1502；写字楼可只填公司"))
+    purpose = RadioField(_l("事由"), choices=Purpose.choices(), default=Purpose.VISIT.value)
+    id_type = SelectField(_l("证件类型"), choices=IdType.choices(), default=IdType.RESIDENT_ID.value)
+    id_number = StringField(_l("证件号码"), validators=[max_length(40)])
+    phone = StringField(_l("手机"), validators=[optional(), phone])
+    company = StringField(_l("到访公司"), validators=[max_length(100)])
+    host_name = StringField(_l("被访人"), validators=[max_length(50)])
+    party_size = IntegerField(_l("人数"), default=1, validators=[NumberRange(1, 50, message=_l("人数应在 1–50 之间"))])
+    plate = StringField(_l("车牌"), validators=[max_length(20)], filters=[_plate])
+    pass_no = StringField(_l("访客证号"), validators=[max_length(20)])
+    note = StringField(_l("备注"), validators=[max_length(300)])
+
+    def validate_unit(self, field):
+        if not field.data and not (self.company.data or "").strip():
+            raise ValidationError(_l("请填写到访房号，或到访公司"))
+
+    def validate_id_number(self, field):
+        field.data = (field.data or "").strip().upper()
+        if self.id_type.data == IdType.RESIDENT_ID.value and field.data:
+            if problem := id_number_problem(field.data):
+                raise ValidationError(problem)
+
+
+class ExpectedGuestForm(FlaskForm):
+    unit = UnitField(_l("房号"), validators=[required(), max_length(40)])
+    guest_name = StringField(_l("访客姓名"), validators=[required(), max_length(50)])
+    phone = StringField(_l("访客手机"), validators=[optional(), phone])
+    plate = StringField(_l("车牌"), validators=[max_length(20)], filters=[_plate])
+    valid_from = DateField(_l("从"), validators=[required()])
+    valid_to = DateField(_l("到"), validators=[required()])
+    announced_by = StringField(_l("通知的业主"), validators=[max_length(50)])
+    note = StringField(_l("备注"), validators=[max_length(300)])
+
+    def validate_valid_to(self, field):
+        if self.valid_from.data and field.data and field.data < self.valid_from.data:
+            raise ValidationError(_l("结束日期不能早于开始日期"))
+
+
+class BlockEntryForm(FlaskForm):
+    name = StringField(_l("姓名"), validators=[max_length(50)])
+    id_number = StringField(_l("证件号码"), validators=[max_length(40)])
+    plate = StringField(_l("车牌"), validators=[max_length(20)], filters=[_plate])
+    reason = StringField(_l("原因"), validators=[required(), max_length(300)])
+
+    def validate_plate(self, field):
+        if not field.data and not ((self.name.data or "").strip() and (self.id_number.data or "").strip()):
+            raise ValidationError(_l("请填写车牌，或同时填写姓名和证件号码"))

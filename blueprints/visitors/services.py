@@ -1,0 +1,57 @@
+"""Visitor rules: the block list and expected-guest checks, and the retention purge."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from models import db
+from models.visitors import BlockEntry, ExpectedGuest, Visitor
+
+
+def block_hits(property_id: int, name: str, id_number: str, plate: str) -> list[BlockEntry]:
+    """Exact matches only: name and ID number together, or the plate."""
+    conditions = []
+    if name and id_number:
+        conditions.append(sa.and_(BlockEntry.name == name.strip(), BlockEntry.id_number == id_number.strip().upper()))
+    if plate:
+        conditions.append(sa.and_(BlockEntry.plate != "", BlockEntry.plate == plate))
+    if not conditions:
+        return []
+    return list(db.session.scalars(
+        sa.select(BlockEntry).where(BlockEntry.property_id == property_id, BlockEntry.active, sa.or_(*conditions))
+    ))
+
+
+def expected_guest(property_id: int, unit_id: int | None, name: str, plate: str, on: date) -> ExpectedGuest | None:
+    if not unit_id and not plate:
+        return None
+    match = sa.or_(ExpectedGuest.guest_name == name.strip(), sa.and_(ExpectedGuest.plate != "", ExpectedGuest.plate == plate))
+    stmt = sa.select(ExpectedGuest).where(
+        ExpectedGuest.property_id == property_id, ExpectedGuest.valid_from <= on, ExpectedGuest.valid_to >= on, match
+    )
+    if unit_id:
+        stmt = stmt.where(ExpectedGuest.unit_id == unit_id)
+    return db.session.scalars(stmt.order_by(ExpectedGuest.id.desc())).first()
+
+
+def alert_text(hits: list[BlockEntry]) -> str:
+    return "；".join(_("黑名单：%(who)s（%(why)s）", who=h.plate or h.name, why=h.reason) for h in hits)
+
+
+def anonymise_before(cutoff: datetime) -> int:
+    """Wipe the personal data of visits signed in before `cutoff` (kept long enough for enquiries)."""
+    visits = db.session.scalars(
+        sa.select(Visitor).where(Visitor.signed_in_at < cutoff, Visitor.anonymised_at.is_(None))
+    ).all()
+    now = datetime.now(cutoff.tzinfo)
+    for visit in visits:
+        visit.name = (visit.name[:1] + "**") if visit.name else ""
+        visit.id_number = visit.phone = visit.plate = visit.note = ""
+        visit.anonymised_at = now
+    return len(visits)
+
+
+def retention_cutoff(days: int, now: datetime) -> datetime:
+    return now - timedelta(days=days)

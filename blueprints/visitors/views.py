@@ -1,0 +1,186 @@
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models import Unit, db
+from models.notifications import notify
+from models.visitors import BlockEntry, ExpectedGuest, IdType, Purpose, Visitor
+
+from ..shared.forms import EmptyForm
+from ..shared.htmx import INVALID, render
+from ..shared.localtime import day_bounds, local, now, requested_day, zone
+from ..shared.offline import client_time, offline_submit
+from ..shared.permissions import current_property, get_or_404, require, scoped
+from ..shared.printing import render_pdf
+from ..tickets.forms import find_unit
+from ..tickets.services import supervisor_ids
+from . import bp
+from .forms import BlockEntryForm, ExpectedGuestForm, VisitorForm
+from .services import alert_text, block_hits, expected_guest
+
+
+@bp.get("/")
+@require("visitors.view")
+def index():
+    """Who is still inside (the default), or the visits of a day."""
+    show = request.args.get("show", "inside")
+    q = request.args.get("q", "").strip()
+    stmt = scoped(Visitor).order_by(Visitor.signed_in_at.desc())
+    if show == "inside":
+        stmt = stmt.where(Visitor.signed_out_at.is_(None))
+    else:
+        start, end = day_bounds(requested_day())
+        stmt = stmt.where(Visitor.signed_in_at >= start, Visitor.signed_in_at < end)
+    if q:
+        stmt = stmt.where(sa.or_(Visitor.name.contains(q, autoescape=True), Visitor.plate.icontains(q, autoescape=True),
+                                 Visitor.pass_no == q,
+                                 Visitor.unit_id.in_(sa.select(Unit.id).where(Unit.archive_no.icontains(q, autoescape=True)))))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render("visitors/index.html", "results", page=page, show=show, q=q, day=requested_day(),
+                  empty_form=EmptyForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("visitors.register")
+@offline_submit
+def new():
+    form = VisitorForm()
+    if form.validate_on_submit():
+        visit = register_visit(form)
+        if visit.alert:
+            flash(_("注意：%(alert)s", alert=visit.alert), "error")
+        return redirect(url_for("visitors.detail", visitor_id=visit.id))
+    inside = db.session.scalar(
+        sa.select(sa.func.count(Visitor.id)).where(Visitor.property_id == current_property().id, Visitor.signed_out_at.is_(None))
+    )
+    return render("visitors/new.html", form=form, inside=inside, status=INVALID if request.method == "POST" else 200)
+
+
+def register_visit(form: VisitorForm) -> Visitor:
+    prop = current_property()
+    signed_in_at = client_time()
+    unit = form.unit.unit
+    hits = block_hits(prop.id, form.name.data, form.id_number.data, form.plate.data)
+    expected = expected_guest(prop.id, unit.id if unit else None, form.name.data, form.plate.data,
+                              signed_in_at.astimezone(zone()).date())
+    visit = Visitor(
+        property_id=prop.id, name=form.name.data.strip(), id_type=IdType(form.id_type.data),
+        id_number=form.id_number.data or "", phone=form.phone.data or "", unit=unit,
+        company=(form.company.data or "").strip(), host_name=(form.host_name.data or "").strip(),
+        purpose=Purpose(form.purpose.data), party_size=form.party_size.data or 1, plate=form.plate.data or "",
+        pass_no=(form.pass_no.data or "").strip(), note=(form.note.data or "").strip(),
+        signed_in_at=signed_in_at, signed_in_by=current_user, expected_guest=expected, alert=alert_text(hits),
+    )
+    db.session.add(visit)
+    db.session.flush()
+    if hits:
+        notify(supervisor_ids(prop.id), prop.id, _("黑名单访客已登记：%(name)s — %(alert)s", name=visit.name, alert=visit.alert),
+               url_for("visitors.detail", visitor_id=visit.id))
+    return visit
+
+
+@bp.get("/check")
+@require("visitors.register")
+def check():
+    """While the desk types: block-list hits and expected guests, shown above the sign-in button."""
+    prop = current_property()
+    unit = find_unit(request.args.get("unit", "")) if request.args.get("unit") else None
+    name = request.args.get("name", "").strip()
+    plate = request.args.get("plate", "").replace(" ", "").upper()
+    hits = block_hits(prop.id, name, request.args.get("id_number", ""), plate)
+    expected = expected_guest(prop.id, unit.id if unit else None, name, plate, now().date()) if name or plate else None
+    return render("visitors/_check.html", hits=hits, expected=expected)
+
+
+@bp.get("/<int:visitor_id>")
+@require("visitors.view")
+def detail(visitor_id: int):
+    return render("visitors/detail.html", visit=get_or_404(Visitor, visitor_id), empty_form=EmptyForm())
+
+
+@bp.post("/<int:visitor_id>/sign-out")
+@require("visitors.register")
+def sign_out(visitor_id: int):
+    visit = get_or_404(Visitor, visitor_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    done = db.session.execute(
+        sa.update(Visitor).where(Visitor.id == visit.id, Visitor.signed_out_at.is_(None))
+        .values(signed_out_at=datetime.now(timezone.utc), signed_out_by_id=current_user.id)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(visit)
+    if done:
+        flash(_("%(name)s 已离开", name=visit.name), "success")
+    else:
+        flash(_("%(name)s 已于 %(t)s 离开，无需重复登记", name=visit.name, t=local(visit.signed_out_at, "%H:%M")), "warning")
+    return redirect(request.form.get("next") or url_for("visitors.index"))
+
+
+@bp.get("/day.pdf")
+@require("visitors.view")
+def day_pdf():
+    day = requested_day()
+    start, end = day_bounds(day)
+    visits = db.session.scalars(
+        scoped(Visitor).where(Visitor.signed_in_at >= start, Visitor.signed_in_at < end)
+        .order_by(Visitor.signed_in_at)
+    ).all()
+    return render_pdf("print/visitors/day.html", filename=_("来访登记表-%(d)s", d=day.isoformat()),
+                      title=_("来访登记表"), number=None, day=day, visits=visits)
+
+
+# Expected guests, announced by owners.
+
+
+@bp.route("/expected", methods=["GET", "POST"])
+@require("visitors.register")
+def expected():
+    form = ExpectedGuestForm()
+    if form.validate_on_submit():
+        guest = ExpectedGuest(property_id=current_property().id, registered_by_id=current_user.id, unit=form.unit.unit)
+        form.populate_obj(guest)
+        guest.unit = form.unit.unit
+        db.session.add(guest)
+        db.session.commit()
+        flash(_("已登记预约访客 %(name)s", name=guest.guest_name), "success")
+        return redirect(url_for("visitors.expected"))
+    guests = db.session.scalars(
+        scoped(ExpectedGuest).where(ExpectedGuest.valid_to >= now().date()).order_by(ExpectedGuest.valid_from)
+    ).all()
+    return render("visitors/expected.html", form=form, guests=guests, status=INVALID if request.method == "POST" else 200)
+
+
+# The block list, kept by supervisors.
+
+
+@bp.route("/blocklist", methods=["GET", "POST"])
+@require("visitors.blocklist")
+def blocklist():
+    form = BlockEntryForm()
+    if form.validate_on_submit():
+        entry = BlockEntry(property_id=current_property().id, name=(form.name.data or "").strip(),
+                           id_number=(form.id_number.data or "").strip().upper(), plate=form.plate.data or "",
+                           reason=form.reason.data.strip())
+        db.session.add(entry)
+        db.session.commit()
+        flash(_("已加入黑名单"), "success")
+        return redirect(url_for("visitors.blocklist"))
+    entries = db.session.scalars(scoped(BlockEntry).where(BlockEntry.active).order_by(BlockEntry.id.desc())).all()
+    return render("visitors/blocklist.html", form=form, entries=entries, empty_form=EmptyForm(),
+                  status=INVALID if request.method == "POST" else 200)
+
+
+@bp.post("/blocklist/<int:entry_id>/remove")
+@require("visitors.blocklist")
+def remove_block(entry_id: int):
+    entry = get_or_404(BlockEntry, entry_id)
+    if EmptyForm().validate_on_submit():
+        entry.active = False
+        db.session.commit()
+    return redirect(url_for("visitors.blocklist"))
+
+

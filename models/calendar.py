@@ -1,0 +1,80 @@
+"""Working time on a property's calendar: Monday–Friday within working hours, minus public holidays,
+plus 调休 make-up workdays. SLA clocks count in this time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from .base import db
+from .org import CalendarDay, Property
+
+# Far enough to cover any deadline; a calendar without a single working day is a data error.
+MAX_DAYS_AHEAD = 3660
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    zone: ZoneInfo
+    starts_at: time
+    ends_at: time
+    exceptions: dict[date, bool]  # day → is a workday, where it differs from Monday–Friday
+
+    @classmethod
+    def of(cls, prop: Property) -> WorkingCalendar:
+        rows = db.session.execute(
+            sa.select(CalendarDay.day, CalendarDay.is_workday).where(CalendarDay.property_id == prop.id)
+        )
+        return cls(ZoneInfo(prop.timezone), prop.work_starts_at, prop.work_ends_at, dict(rows.all()))
+
+    @property
+    def day_length(self) -> timedelta:
+        return datetime.combine(date.min, self.ends_at) - datetime.combine(date.min, self.starts_at)
+
+    def is_workday(self, day: date) -> bool:
+        return self.exceptions.get(day, day.weekday() < 5)
+
+    def _hours(self, day: date) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(day, self.starts_at, self.zone),
+            datetime.combine(day, self.ends_at, self.zone),
+        )
+
+    def _working_intervals(self, start: datetime):
+        """The working periods from `start` on, in local time."""
+        local = start.astimezone(self.zone)
+        day = local.date()
+        for _ in range(MAX_DAYS_AHEAD):
+            if self.is_workday(day):
+                opens, closes = self._hours(day)
+                if local < closes:
+                    yield max(local, opens), closes
+            day += timedelta(days=1)
+        raise ValueError("no working time within ten years: check the property's calendar")
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment `duration` of working time after `start` (which may be outside working hours)."""
+        remaining = duration
+        for opens, closes in self._working_intervals(start):
+            if opens + remaining <= closes:
+                return (opens + remaining).astimezone(timezone.utc)
+            remaining -= closes - opens
+        raise AssertionError("unreachable")
+
+    def add_workdays(self, start: datetime, days: int | float) -> datetime:
+        """`days` whole working days of working time after `start`."""
+        return self.add(start, self.day_length * days)
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        """Working time from `start` to `end` (zero when `end` is earlier)."""
+        total = timedelta()
+        if end <= start:
+            return total
+        end_local = end.astimezone(self.zone)
+        for opens, closes in self._working_intervals(start):
+            if opens >= end_local:
+                break
+            total += min(closes, end_local) - opens
+        return total

@@ -1,0 +1,95 @@
+"""Staff accounts and their roles, each role held in one property."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import Timestamped, UTCDateTime, db
+from .enums import LabelledEnum, enum_type
+from .org import Department, Property
+
+
+class Role(LabelledEnum):
+    CONCIERGE = "concierge", _l("楼层客服")
+    LOBBY = "lobby", _l("前台")
+    SUPERVISOR = "supervisor", _l("客服主管")
+    DEPARTMENT = "department", _l("部门人员")
+    ADMIN = "admin", _l("管理员")
+
+
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(Timestamped, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(50))
+    phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(200), info={"secret": True})
+    # The login cookie names this token, not the id: changing it signs the user out on every device.
+    session_token: Mapped[str] = mapped_column(
+        sa.String(40), unique=True, default=_new_session_token, info={"secret": True}
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"unaudited": True})
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="UserRole.id"
+    )
+
+    # Flask-Login protocol
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_token = _new_session_token()
+
+    def deactivate(self) -> None:
+        """Refuse new log-ins and end the sessions still open on any device."""
+        self.active = False
+        self.session_token = _new_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def property_ids(self) -> list[int]:
+        return sorted({r.property_id for r in self.roles})
+
+    def roles_in(self, property_id: int) -> set[Role]:
+        return {r.role for r in self.roles if r.property_id == property_id}
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    property_id: Mapped[int] = mapped_column(sa.ForeignKey("properties.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role))
+    # For the department role: which department's queue the user works.
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    property: Mapped[Property] = relationship()
+    department: Mapped[Department | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "property_id", "role"),)

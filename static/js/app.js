@@ -1,0 +1,64 @@
+// Site-wide behaviour: CSRF for htmx requests, and htmx's handling of invalid forms.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    // Read the token at request time from <head>, which htmx swaps never replace.
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+
+  // <div data-show-if="category=complaint">: shown only while the form's field has that value.
+  function applyShowIf(root) {
+    root.querySelectorAll("[data-show-if]").forEach(function (block) {
+      const [name, value] = block.dataset.showIf.split("=");
+      const form = block.closest("form");
+      const field = form && form.elements[name];
+      if (!field) return;
+      const current = field.value !== undefined ? field.value : "";
+      block.hidden = current !== value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.form) applyShowIf(event.target.form);
+  });
+  document.addEventListener("reset", function (event) {
+    setTimeout(function () { applyShowIf(event.target); });
+  });
+
+  // File pickers styled as buttons list the chosen files' names beside them.
+  document.addEventListener("change", function (event) {
+    const input = event.target;
+    if (input.type !== "file") return;
+    const names = input.closest(".field") && input.closest(".field").querySelector(".file-names");
+    if (names) names.textContent = Array.from(input.files, (f) => f.name).join("、") || names.dataset.empty;
+  });
+
+  // <button data-fill='{"field": "value"}'>: one tap fills fields of the surrounding form.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-fill]");
+    if (!button) return;
+    const form = button.closest("form");
+    const values = JSON.parse(button.dataset.fill);
+    Object.keys(values).forEach(function (name) {
+      if (form.elements[name]) form.elements[name].value = values[name];
+    });
+    button.parentElement.querySelectorAll("[data-fill]").forEach(function (b) { b.classList.toggle("selected", b === button); });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    applyShowIf(document);
+    if (!window.htmx) return;
+    // 422 is this app's answer to a form with errors: swap it in so the messages show beside the fields.
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "422", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true },
+    ];
+  });
+})();

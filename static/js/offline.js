@@ -1,0 +1,403 @@
+// Offline-capable forms: any <form data-offline> (see the `offline_form` macro) is submitted through the
+// outbox, so a submission made without network is kept on this device and sent when it returns.
+(function () {
+  "use strict";
+  const Outbox = window.FrontdeskOutbox;
+  const RETRY_EVERY_MS = 20000;
+  const MAX_PHOTO_EDGE = 1600;
+  const STATUS_LABELS = {
+    pending: "待同步",
+    login: "待登录后同步",
+    invalid: "需修改",
+    conflict: "内容冲突",
+    failed: "发送失败",
+  };
+
+  const meta = (name) => (document.querySelector(`meta[name="${name}"]`) || {}).content || "";
+  const currentUser = () => meta("frontdesk-user");
+  const newKey = () =>
+    (crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("")).replace(/-/g, "");
+
+  // ---- serialising a form (photos shrunk on the device before they are queued) ----
+
+  async function shrinkPhoto(file) {
+    if (!file.type.startsWith("image/") || !window.createImageBitmap) return file;
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (error) {
+      return file; // not decodable here: let the server say what is wrong with it
+    }
+    const scale = Math.min(1, MAX_PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size < 1500000) return file;
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    return new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" });
+  }
+
+  async function serialise(form, submitter) {
+    const fields = [];
+    for (const [name, value] of new FormData(form, submitter)) {
+      if (name === "csrf_token" || name === "_idempotency_key") continue;
+      if (value instanceof File) {
+        if (!value.name && !value.size) continue;
+        const file = await shrinkPhoto(value);
+        fields.push([name, { blob: file, name: file.name, type: file.type }]);
+      } else {
+        fields.push([name, value]);
+      }
+    }
+    return fields;
+  }
+
+  function summarise(form, submitter) {
+    const names = (form.dataset.offlineSummary || "").split(",").filter(Boolean);
+    return names
+      .map((name) => {
+        if (submitter && submitter.name === name) return submitter.textContent.trim();
+        const field = form.elements[name];
+        if (!field) return "";
+        if (field.tagName === "SELECT") return field.selectedOptions[0] ? field.selectedOptions[0].text : "";
+        return field.value;
+      })
+      .filter(Boolean)
+      .join(" · ")
+      .slice(0, 120);
+  }
+
+  // ---- showing the server's validation errors next to the fields ----
+
+  function errorsFromHtml(html) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    const errors = {};
+    doc.querySelectorAll(".field.has-error").forEach((field) => {
+      const input = field.querySelector("[name]");
+      const messages = Array.from(field.querySelectorAll(".error"), (e) => e.textContent.trim());
+      if (input) errors[input.name] = messages;
+    });
+    const formError = doc.querySelector(".form-error");
+    return { fields: errors, form: formError ? formError.textContent.trim() : "" };
+  }
+
+  function showErrors(form, errors) {
+    form.querySelectorAll(".js-error").forEach((e) => e.remove());
+    form.querySelectorAll(".field.has-error").forEach((f) => f.classList.remove("has-error"));
+    for (const [name, messages] of Object.entries(errors.fields)) {
+      const input = form.elements[name];
+      const element = input && (input.length && !input.tagName ? input[0] : input);
+      const field = element && element.closest(".field");
+      if (!field) continue;
+      field.classList.add("has-error");
+      for (const message of messages) {
+        const p = document.createElement("p");
+        p.className = "error js-error";
+        p.textContent = message;
+        field.appendChild(p);
+      }
+    }
+    const first = form.querySelector(".has-error [name]");
+    if (first) first.focus();
+    notice(form, errors.form || "请检查标红的项目后重新提交。", "error");
+  }
+
+  function fillForm(form, item) {
+    const files = {};
+    for (const [name, value] of item.fields) {
+      const input = form.elements[name];
+      if (!input) continue;
+      if (value && typeof value === "object" && value.blob) {
+        (files[name] = files[name] || []).push(new File([value.blob], value.name, { type: value.type }));
+      } else if (input.type === "checkbox") {
+        input.checked = true;
+      } else if (input.length && !input.tagName) {
+        Array.from(input).forEach((el) => {
+          if (el.value === value) el.checked = true;
+        });
+      } else {
+        input.value = value;
+      }
+    }
+    for (const [name, list] of Object.entries(files)) {
+      const transfer = new DataTransfer();
+      list.forEach((f) => transfer.items.add(f));
+      form.elements[name].files = transfer.files;
+    }
+  }
+
+  function notice(form, text, kind) {
+    let box = form.querySelector(".offline-notice");
+    if (!box) {
+      box = document.createElement("p");
+      box.setAttribute("role", "status");
+      form.prepend(box);
+    }
+    box.className = `offline-notice notice-${kind}`;
+    box.textContent = text;
+  }
+
+  // ---- submitting ----
+
+  async function submit(form, submitter) {
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
+    // Nothing may be typed into the form while it is being sent: it is cleared once queued.
+    form.inert = true;
+    form.setAttribute("aria-busy", "true");
+    const clientTime = new Date().toISOString(); // when the button was pressed
+    try {
+      const fields = await serialise(form, submitter);
+      const key = form.dataset.idempotencyKey || newKey();
+      form.dataset.idempotencyKey = key;
+      const item = {
+        key,
+        user: currentUser(),
+        url: form.action,
+        page: location.pathname + location.search,
+        title: form.dataset.offlineTitle || document.title,
+        summary: summarise(form, submitter),
+        fields,
+        clientTime,
+        createdAt: Date.now(),
+        status: "pending",
+        attempts: 0,
+      };
+      // Kept on the device before it is sent: a tab closed mid-request loses nothing.
+      await Outbox.put(item);
+      const result = await Outbox.send(item);
+      if (result.state === "sent") {
+        await Outbox.remove(key);
+        const target = new URL(result.location, location.href);
+        if (target.href.split("#")[0] === location.href.split("#")[0]) {
+          // The same page (another anchor): assign() would only scroll. Scroll first, then load it again.
+          if (target.hash) location.hash = target.hash;
+          else history.replaceState(null, "", target.href);
+          location.reload();
+        } else {
+          location.assign(target.href);
+        }
+        return;
+      }
+      if (result.state === "invalid") {
+        await Outbox.remove(key); // the user is correcting it right here
+        showErrors(form, errorsFromHtml(result.html));
+        return;
+      }
+      await Outbox.settle(item, result);
+      if (result.state === "offline") {
+        queuedOffline(form, item);
+      } else if (result.state === "login") {
+        notice(form, "登录已过期：内容已保存在本机，请重新登录后自动同步。", "warning");
+      } else if (result.state === "conflict") {
+        notice(form, result.error, "error");
+      } else {
+        notice(form, "提交失败：内容已保存在本机的待同步列表中。" + (result.error || ""), "error");
+      }
+    } finally {
+      delete form.dataset.busy;
+      form.inert = false;
+      form.removeAttribute("aria-busy");
+    }
+  }
+
+  function queuedOffline(form, item) {
+    form.querySelectorAll(".js-error").forEach((e) => e.remove());
+    if (form.dataset.offlineQueued === "collapse") {
+      showQueued(form, item);
+    } else {
+      form.reset();
+      delete form.dataset.idempotencyKey;
+      notice(form, `网络不通：「${item.summary || item.title}」已保存在本机，待同步。恢复网络后自动发送。`, "warning");
+    }
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+    if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+      navigator.serviceWorker.ready.then((reg) => reg.sync && reg.sync.register("outbox")).catch(() => {});
+    }
+  }
+
+  // <form data-offline-queued="collapse"> (one of many small forms on a page, e.g. a patrol checkpoint):
+  // once kept on the device it shows as recorded in place, instead of being cleared for the next entry.
+  function showQueued(form, item) {
+    form.dataset.queued = item.key;
+    form.querySelectorAll(".has-error").forEach((f) => f.classList.remove("has-error"));
+    const label = STATUS_LABELS[item.status] || STATUS_LABELS.pending;
+    const what = item.summary || item.title;
+    if (item.status === "pending" || item.status === "login") notice(form, `已记录（${label}）：${what}`, "warning");
+    else notice(form, `${label}：${what}。请在「待同步」列表中查看并修改。`, "error");
+  }
+
+  function showCollapsed(items) {
+    document.querySelectorAll('form[data-offline-queued="collapse"]').forEach((form) => {
+      if (form.dataset.editing || form.dataset.busy) return;
+      const item = items.find((i) => i.url === form.action);
+      if (item) showQueued(form, item);
+      else if (form.dataset.queued) notice(form, "已同步到系统。", "success");
+    });
+  }
+
+  // ---- pending items shown where the new records would have appeared, and the header badge ----
+
+  async function mine() {
+    return currentUser() ? Outbox.list(currentUser()) : [];
+  }
+
+  function itemRow(item, withActions) {
+    const row = document.createElement("tr");
+    row.className = "outbox-item";
+    row.dataset.key = item.key;
+    const cells = [
+      new Date(item.clientTime).toLocaleString("zh-CN", { hour12: false }),
+      item.title,
+      item.summary,
+    ];
+    cells.forEach((text) => {
+      const td = document.createElement("td");
+      td.textContent = text;
+      row.appendChild(td);
+    });
+    const status = document.createElement("td");
+    const tag = document.createElement("span");
+    tag.className = `tag ${item.status === "pending" || item.status === "login" ? "warn" : "danger"}`;
+    tag.textContent = STATUS_LABELS[item.status] || item.status;
+    status.appendChild(tag);
+    const errors = item.status === "invalid" ? errorsFromHtml(item.errorHtml) : null;
+    const fieldProblems = errors ? Object.values(errors.fields).flat() : [];
+    const problem = errors ? (fieldProblems.length ? fieldProblems.join("；") : errors.form) : item.error;
+    if (problem) {
+      const small = document.createElement("small");
+      small.textContent = " " + problem;
+      status.appendChild(small);
+    }
+    row.appendChild(status);
+    if (withActions) {
+      const actions = document.createElement("td");
+      actions.className = "actions";
+      actions.innerHTML =
+        '<button type="button" data-action="retry">重试</button>' +
+        '<a class="button" data-action="edit">修改</a>' +
+        '<button type="button" class="danger" data-action="discard">删除</button>';
+      actions.querySelector("[data-action=edit]").href = `${item.page.split("#")[0]}#outbox=${item.key}`;
+      row.appendChild(actions);
+    }
+    return row;
+  }
+
+  async function refresh() {
+    const items = await mine();
+    const badge = document.getElementById("outbox-badge");
+    if (badge) {
+      badge.hidden = items.length === 0;
+      badge.querySelector(".count").textContent = String(items.length);
+    }
+    document.querySelectorAll("[data-outbox-for]").forEach((container) => {
+      const url = new URL(container.dataset.outboxFor, location.href).href;
+      container.querySelectorAll(".outbox-item").forEach((r) => r.remove());
+      items.filter((i) => i.url === url).reverse().forEach((i) => container.prepend(itemRow(i, false)));
+    });
+    showCollapsed(items);
+    const table = document.getElementById("outbox-items");
+    if (table) {
+      table.querySelectorAll(".outbox-item").forEach((r) => r.remove());
+      items.forEach((i) => table.appendChild(itemRow(i, true)));
+      const empty = document.getElementById("outbox-empty");
+      if (empty) empty.hidden = items.length > 0;
+    }
+  }
+
+  async function replay(onlyDue) {
+    if (!currentUser()) return;
+    await Outbox.replayAll({ user: currentUser(), onlyDue });
+    await refresh();
+  }
+
+  // Right after the network returns the first requests can still fail: try again a few times soon.
+  async function replaySoon() {
+    for (const delay of [0, 2000, 5000, 10000]) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      await replay(false);
+      const waiting = (await mine()).filter((i) => i.status === "pending" || i.status === "login");
+      if (!waiting.length || !navigator.onLine) return;
+    }
+  }
+
+  async function onOutboxAction(event) {
+    const button = event.target.closest("[data-action]");
+    const row = button && button.closest(".outbox-item");
+    if (!row || button.dataset.action === "edit") return;
+    const item = await Outbox.get(row.dataset.key);
+    if (!item) return refresh();
+    if (button.dataset.action === "discard") {
+      if (confirm(`确定删除这条未同步的记录吗？删除后无法恢复。\n${item.title} ${item.summary}`)) await Outbox.remove(item.key);
+    } else if (button.dataset.action === "retry") {
+      await Outbox.settle(item, await Outbox.send(item));
+    }
+    await refresh();
+  }
+
+  async function openQueuedItem() {
+    const match = location.hash.match(/^#outbox=([\w-]+)$/);
+    if (!match) return;
+    const item = await Outbox.get(match[1]);
+    const forms = Array.from(document.querySelectorAll("form[data-offline]"));
+    const form = forms.find((f) => f.action === (item && item.url)) || forms[0];
+    if (!item || !form || item.user !== currentUser()) return;
+    form.dataset.editing = "1";
+    delete form.dataset.queued;
+    fillForm(form, item);
+    form.dataset.idempotencyKey = item.key;
+    if (item.status === "invalid") showErrors(form, errorsFromHtml(item.errorHtml));
+    else notice(form, "这是一条未同步的记录，可修改后重新提交。", "warning");
+  }
+
+  async function confirmLogout(form) {
+    const items = await mine();
+    const ok =
+      !items.length ||
+      confirm(`您有 ${items.length} 条记录尚未同步。退出后它们保留在本机，您下次登录后继续同步，其他人看不到。确定退出吗？`);
+    if (ok) form.submit(); // submit() does not fire the submit event again
+  }
+
+  function start() {
+    document.addEventListener(
+      "submit",
+      (event) => {
+        const form = event.target;
+        if (form.matches("form[data-offline]")) {
+          event.preventDefault();
+          submit(form, event.submitter);
+        } else if (form.matches("form[data-logout]")) {
+          event.preventDefault(); // decided after looking into the outbox, which is asynchronous
+          confirmLogout(form);
+        }
+      },
+      true,
+    );
+    document.addEventListener("click", (event) => {
+      if (event.target.closest("#outbox-items")) onOutboxAction(event);
+      if (event.target.closest("[data-outbox-sync]")) replay(false);
+    });
+    if (navigator.serviceWorker && window.isSecureContext) {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+      if (document.querySelector("form[data-offline], #outbox-items")) {
+        // The first visit happens before the worker controls the page: ask it to keep this page now.
+        navigator.serviceWorker.ready.then((reg) => reg.active && reg.active.postMessage({ type: "keep-page", url: location.href.split("#")[0] }));
+      }
+      if (document.querySelector("form[data-logout]") === null && navigator.serviceWorker.controller) {
+        // Signed out (the login page): pages cached for the last user must not be shown to the next.
+        navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
+      }
+    }
+    if (Outbox.channel) Outbox.channel.onmessage = refresh;
+    window.addEventListener("outbox:changed", refresh);
+    window.addEventListener("online", replaySoon);
+    setInterval(() => navigator.onLine && replay(true), RETRY_EVERY_MS);
+    refresh().then(openQueuedItem).then(() => replay(false));
+  }
+
+  if (Outbox) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+    else start();
+  }
+})();

@@ -1,0 +1,74 @@
+// Frontdesk service worker (served at /sw.js so that its scope is the whole site).
+// Version {{ version }}: a new version replaces the app-shell cache; the outbox lives in IndexedDB,
+// so updating the worker never touches queued submissions.
+importScripts("{{ url_for('static', filename='js/outbox.js') }}");
+
+const SHELL = "shell-{{ version }}";
+const PAGES = "pages-v1";
+const SHELL_URLS = {{ shell_urls|tojson }};
+const OFFLINE_PAGE = "{{ url_for('offline.unavailable') }}";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_URLS)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith("shell-") && n !== SHELL).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+async function fromShell(request) {
+  const cached = await caches.match(request, { cacheName: SHELL, ignoreSearch: true });
+  return cached || fetch(request);
+}
+
+async function keep(cache, url, response) {
+  if (response.ok && response.headers.get("X-Offline-Page") === "1") await cache.put(url, response.clone());
+}
+
+// Pages: network first. A page the server marks X-Offline-Page (create forms, the outbox) is kept,
+// so that it opens without network; any other page offline gets the "not available offline" page.
+async function page(request) {
+  const cache = await caches.open(PAGES);
+  try {
+    const response = await fetch(request);
+    if (response.status < 500) {
+      await keep(cache, request.url.split("#")[0], response);
+      return response;
+    }
+    return (await cache.match(request, { ignoreSearch: false })) || response;
+  } catch (error) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    const offline = await caches.match(OFFLINE_PAGE, { cacheName: SHELL });
+    return offline || Response.error();
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/")) event.respondWith(fromShell(request));
+  else if (request.mode === "navigate") event.respondWith(page(request));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(FrontdeskOutbox.replayAll());
+});
+
+self.addEventListener("message", (event) => {
+  const message = event.data || {};
+  if (message.type === "signed-out") event.waitUntil(caches.delete(PAGES));
+  if (message.type === "keep-page" && new URL(message.url).origin === self.location.origin) {
+    event.waitUntil(
+      caches.open(PAGES).then((cache) =>
+        fetch(message.url, { credentials: "same-origin" }).then((response) => keep(cache, message.url, response)).catch(() => {}),
+      ),
+    );
+  }
+});

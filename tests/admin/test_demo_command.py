@@ -1,0 +1,122 @@
+"""`flask demo`: two properties with units, residents and one user per role; running it again changes nothing."""
+from datetime import time
+
+import sqlalchemy as sa
+from stdnum.cn import ric
+
+from blueprints.shared.forms import id_number_problem
+from models import (
+    Building,
+    Decoration,
+    DecorationStatus,
+    Department,
+    Notification,
+    Parcel,
+    PatrolRoute,
+    Property,
+    Resident,
+    Role,
+    Ticket,
+    TicketVisit,
+    Unit,
+    User,
+    UserRole,
+    Visitor,
+    db,
+)
+
+from .helpers import count
+
+USERS = ["admin", "supervisor", "lobby", "concierge", "engineer"]
+
+
+def run_demo(app):
+    db.session.commit()  # the command works in its own session
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    return result
+
+
+def units_of(code) -> int:
+    prop = db.session.scalar(sa.select(Property).where(Property.code == code))
+    return count(Unit, property_id=prop.id)
+
+
+def test_demo_fills_two_properties(app):
+    result = run_demo(app)
+    assert "Demo data created." in result.output
+    assert units_of("HY") == 200 and units_of("HD") == 20
+    hy = db.session.scalar(sa.select(Property).where(Property.code == "HY"))
+    assert [b.code for b in hy.buildings] == ["1", "2", "3", "4"]
+    assert [d.name for d in hy.departments] == ["客服部", "工程部", "安管部", "环境部", "项目负责人"]
+    assert count(Resident, property_id=hy.id) > 150
+    sample = db.session.scalar(sa.select(Unit).where(Unit.archive_no == "HY-3-1502"))
+    assert (sample.building.code, sample.room, sample.floor) == ("3", "1502", 15)
+
+
+def test_demo_residents_have_valid_phones_and_id_numbers(app):
+    run_demo(app)
+    residents = db.session.scalars(sa.select(Resident)).all()
+    assert all(id_number_problem(r.id_number) is None for r in residents)
+    assert all(r.id_number[-1] == ric.calc_check_digit(r.id_number) for r in residents)
+    assert all(len(r.phone) == 11 and r.phone.startswith("1") for r in residents)
+
+
+def test_the_demo_users_log_in_with_the_demo_password(app):
+    run_demo(app)
+    for username in USERS:
+        client = app.test_client()
+        response = client.login(username, "frontdesk")
+        assert response.status_code == 302, username
+        assert client.get("/dashboard").status_code == 200
+
+
+def test_the_demo_users_hold_their_roles(app):
+    run_demo(app)
+    hy, hd = (db.session.scalar(sa.select(Property).where(Property.code == c)) for c in ("HY", "HD"))
+    users = {u.username: u for u in db.session.scalars(sa.select(User))}
+    assert sorted(users) == sorted(USERS)
+    assert users["admin"].roles_in(hy.id) == {Role.ADMIN} == users["admin"].roles_in(hd.id)
+    assert users["supervisor"].roles_in(hd.id) == {Role.SUPERVISOR}
+    assert users["lobby"].property_ids() == [hy.id]
+    engineer_role = db.session.scalar(sa.select(UserRole).where(UserRole.user_id == users["engineer"].id))
+    assert (engineer_role.role, engineer_role.department.name) == (Role.DEPARTMENT, "工程部")
+    assert engineer_role.department.property_id == hy.id
+    assert db.session.get(Department, engineer_role.department_id).lead_id == users["engineer"].id
+    admin = app.test_client()
+    admin.login("admin", "frontdesk")
+    assert admin.get("/admin/").status_code == 200
+    lobby = app.test_client()
+    lobby.login("lobby", "frontdesk")
+    assert lobby.get("/admin/").status_code == 403
+
+
+def test_demo_is_idempotent(app):
+    run_demo(app)
+    before = {model: count(model) for model in (Property, Building, Unit, Resident, User, UserRole, Department)}
+    result = run_demo(app)
+    assert "Demo data is already there." in result.output
+    assert {model: count(model) for model in before} == before
+    assert "frontdesk" in result.output
+
+
+def test_demo_has_patrol_routes_to_walk_and_a_decoration_to_patrol(app):
+    run_demo(app)
+    hy = db.session.scalar(sa.select(Property).where(Property.code == "HY"))
+    routes = db.session.scalars(sa.select(PatrolRoute).where(PatrolRoute.property_id == hy.id)).all()
+    assert [r.name for r in routes] == ["公共区域日常巡查", "夜间安全巡查"]
+    assert [c.name for c in routes[0].checkpoints][:3] == ["1层 南门岗亭及大门", "1号楼 1层 大堂", "1号楼 1层 电梯厅"]
+    codes = [c.code for r in routes for c in r.checkpoints]
+    assert len(codes) == len(set(codes)) == 9
+    assert [s.at for s in routes[0].schedules] == [time(9), time(15)]
+    decoration = db.session.scalar(sa.select(Decoration))
+    assert decoration.unit.archive_no == "HY-3-1502" and decoration.status is DecorationStatus.IN_PROGRESS
+
+
+def test_demo_has_a_few_days_of_work_at_the_desk(app):
+    run_demo(app)
+    statuses = sorted(t.status.value for t in db.session.scalars(sa.select(Ticket)))
+    assert statuses == sorted(["closed", "fed_back", "in_progress", "dispatched", "received", "received", "closed"])
+    assert count(TicketVisit) == 1 and count(Notification) > 0  # the important complaint alerted the supervisors
+    assert count(Parcel) == 3 and count(Visitor, signed_out_at=None) == 1

@@ -1,0 +1,127 @@
+import re
+
+from models import Role, User, db
+
+
+def test_login_lands_on_the_chinese_dashboard(client, make, prop):
+    make.user("wang", {prop: [Role.LOBBY]}, display_name="王前台")
+    response = client.login("wang")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "工作台" in page and "王前台" in page and "恒宇花园" in page
+
+
+def test_wrong_password_says_so_in_chinese_and_keeps_the_username(client, make, prop):
+    make.user("wang", {prop: [Role.LOBBY]})
+    response = client.login("wang", "wrong-password")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "用户名或密码不正确" in page
+    assert 'value="wang"' in page
+
+
+def test_empty_fields_are_marked_beside_each_field(client):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"username": "", "password": "", "csrf_token": token})
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count("请填写此项") == 2
+
+
+def test_login_is_throttled_after_repeated_failures(client, make, prop):
+    make.user("wang", {prop: [Role.LOBBY]})
+    for _ in range(5):
+        assert client.login("wang", "nope").status_code == 422
+    response = client.login("wang")  # even the right password waits now
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.get_data(as_text=True)
+
+
+def test_throttling_one_account_leaves_others_alone(client, make, prop):
+    make.user("wang", {prop: [Role.LOBBY]})
+    make.user("li", {prop: [Role.LOBBY]})
+    for _ in range(6):
+        client.login("wang", "nope")
+    assert client.login("li").status_code == 302
+
+
+def test_inactive_user_cannot_log_in(client, make, prop):
+    make.user("gone", {prop: [Role.LOBBY]}, active=False)
+    response = client.login("gone")
+    assert response.status_code == 422
+    assert "已停用" in response.get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_and_samesite(client, make, prop):
+    make.user("wang", {prop: [Role.LOBBY]})
+    response = client.login("wang")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("frontdesk_session="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_next_parameter_never_leaves_the_site(client, make, prop):
+    make.user("wang", {prop: [Role.LOBBY]})
+    page = client.get("/login?next=//evil.example/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login",
+        data={"username": "wang", "password": "correct-horse-9", "next": "//evil.example/", "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/dashboard"
+
+
+def test_passwords_are_stored_hashed_with_a_modern_scheme(make, prop):
+    user = make.user("wang", {prop: [Role.LOBBY]})
+    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert "correct-horse-9" not in user.password_hash
+
+
+def test_logout_is_a_post_and_ends_the_session(client, login_as):
+    login_as(Role.LOBBY)
+    assert client.get("/logout").status_code == 405
+    client.post_form("/logout")
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_password_change_signs_the_user_out_elsewhere(client, login_as):
+    user = login_as(Role.LOBBY)
+    user.set_password("another-pass-1")
+    db.session.commit()
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_post_without_csrf_token_is_refused(client, login_as):
+    login_as(Role.LOBBY)
+    response = client.post("/logout")
+    assert response.status_code == 400
+    assert "页面已过期" in response.get_data(as_text=True)
+
+
+def test_csrf_token_endpoint_is_401_when_signed_out(client):
+    assert client.get("/csrf-token").status_code == 401
+
+
+def test_user_with_several_properties_switches_in_the_header(client, make, prop):
+    tower = make.property("HD", "恒宇大厦")
+    make.user("chen", {prop: [Role.SUPERVISOR], tower: [Role.SUPERVISOR]})
+    client.login("chen")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "恒宇大厦" in page  # offered in the switcher
+    client.post_form("/switch-property", {"property_id": tower.id})
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert re.search(r'<option value="%d" selected>恒宇大厦' % tower.id, page)
+
+
+def test_switching_to_an_unassigned_property_is_403(client, make, prop, login_as):
+    other = make.property("ZZ", "别的项目")
+    login_as(Role.LOBBY)
+    assert client.post_form("/switch-property", {"property_id": other.id}).status_code == 403
+
+
+def test_user_loader_ignores_unknown_tokens(app):
+    from app import _load_user
+
+    assert _load_user("nope") is None
+    assert db.session.query(User).count() == 0

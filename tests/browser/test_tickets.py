@@ -1,0 +1,79 @@
+"""A repair from the lobby's phone call to the return visit, in a real Chromium."""
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from models import DepartmentKind, Role, Ticket, TicketStatus, db
+
+pytestmark = pytest.mark.browser
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="退出").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_a_repair_goes_from_the_lobby_to_the_engineer_and_back_to_the_customer(page: Page, log_in, make, prop):
+    unit = make.unit(prop, "3", "1502")
+    make.resident(unit, "张三", phone="13812345678")
+    engineering = next(d for d in prop.departments if d.kind is DepartmentKind.ENGINEERING)
+    make.user("desk", {prop: [Role.LOBBY]}, display_name="王前台")
+    make.user("boss", {prop: [Role.SUPERVISOR]}, display_name="陈主管")
+    make.user("eng", {prop: [Role.DEPARTMENT]}, department=engineering, display_name="赵工")
+
+    # The lobby takes the call: category, unit, the caller picked with one tap, what is wrong, submit.
+    log_in("desk")
+    page.goto("/tickets/new")
+    page.get_by_text("报修", exact=True).click()
+    page.get_by_label("房号").fill("3-1502")
+    page.get_by_role("button", name=re.compile("张三")).click()
+    page.get_by_label("内容").fill("卫生间天花板漏水")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/tickets/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已登记")
+    db.session.commit()
+    ticket = db.session.scalar(sa.select(Ticket))
+    assert (ticket.caller_name, ticket.caller_phone) == ("张三", "13812345678")
+    ticket.visit_required = True  # drawn for a return visit
+    db.session.commit()
+    ticket_url = f"/tickets/{ticket.id}"
+    log_out(page)
+
+    log_in("boss")
+    page.goto(ticket_url)
+    step = page.locator("#step-dispatch")
+    step.get_by_label("派给部门").select_option(label="工程部")
+    step.get_by_role("button", name="派工").click()
+    expect(page.locator(".flash")).to_contain_text("已派工")
+    log_out(page)
+
+    log_in("eng")
+    page.goto("/tickets/?queue=1")
+    page.get_by_role("link", name=ticket.number).click()
+    page.locator("#step-accept").get_by_role("button", name="接单").click()
+    complete = page.locator("#step-complete")
+    complete.get_by_label("说明").fill("更换防水层，已修复")
+    complete.get_by_role("button", name="标记完成").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已完成待反馈")
+    log_out(page)
+
+    log_in("desk")
+    page.goto("/tickets/?mine=1")
+    page.get_by_role("link", name=ticket.number).click()
+    feedback = page.locator("#step-feed_back")
+    feedback.get_by_label("说明").fill("已电话告知张三维修完成")
+    feedback.get_by_role("button", name="已反馈客户").click()
+    visit = page.locator("#step-visit")
+    visit.get_by_text("满意", exact=True).click()
+    visit.get_by_role("button", name="保存回访").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已关闭")
+    expect(page.locator("#timeline")).to_contain_text("回访")
+
+    db.session.commit()
+    db.session.refresh(ticket)
+    assert ticket.status is TicketStatus.CLOSED
+    assert [e.kind.value for e in ticket.events] == [
+        "registered", "dispatched", "accepted", "done", "fed_back", "visited", "closed",
+    ]

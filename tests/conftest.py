@@ -1,0 +1,148 @@
+"""Fixtures: a freshly migrated database per test (SQLite, or PostgreSQL with FRONTDESK_TEST_DB=postgresql),
+the app and its client with CSRF on, log-in helpers and record factories."""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import shutil
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from app import create_app
+from models import db
+
+from .factories import Factory
+
+BACKEND = os.environ.get("FRONTDESK_TEST_DB", "sqlite")
+PASSWORD = "correct-horse-9"
+
+
+def _migrate(url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "SCHEMA_CHECK": False})
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """Run every migration once per session; tests get copies (SQLite) or truncated tables (PostgreSQL).
+
+    On PostgreSQL each test session works in a schema of its own, so parallel runs cannot collide.
+    """
+    if BACKEND == "postgresql":
+        base_url = os.environ["TEST_DATABASE_URL"]
+        schema = f"test_{os.getpid()}"
+        engine = sa.create_engine(base_url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        separator = "&" if "?" in base_url else "?"
+        url = f"{base_url}{separator}options=-csearch_path%3D{schema}"
+        _migrate(url)
+        yield url
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        engine.dispose()
+        return
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    yield path
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    if BACKEND == "postgresql":
+        engine = sa.create_engine(migrated_database)
+        with engine.begin() as connection:
+            tables = [t for t in sa.inspect(connection).get_table_names() if t != "alembic_version"]
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        engine.dispose()
+        return migrated_database
+    path = tmp_path / "test.db"
+    shutil.copy(migrated_database, path)
+    return f"sqlite:///{path}"
+
+
+class Client(FlaskClient):
+    """The test client, with a CSRF token fetched like a page would.
+
+    Each request runs outside the test's own app context, so it gets its own `g` and database
+    session, as it would in production. The test's session commits first: the request sees what the
+    test set up, and the test's next read sees what the request did (SQLite would otherwise refuse a
+    later write from the test's older snapshot).
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def csrf_token(self) -> str:
+        response = self.get("/csrf-token")
+        assert response.status_code == 200, "log in before posting"
+        return response.json["token"]
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+    def login(self, username: str, password: str = PASSWORD):
+        page = self.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        return self.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "STORAGE_DIR": str(tmp_path / "files"),
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory(PASSWORD)
+
+
+@pytest.fixture
+def prop(make):
+    """The property most tests work in, with its departments."""
+    return make.property("HY", "恒宇花园")
+
+
+@pytest.fixture
+def login_as(client, make, prop):
+    """Log the client in as a new user holding `role` in `prop` (or in the properties given)."""
+
+    def login(role, *, properties=None, username=None):
+        user = make.user(username or f"{role.value}-user", {p: [role] for p in (properties or [prop])})
+        response = client.login(user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login

@@ -1,0 +1,62 @@
+"""Today's rounds, the concierge's dashboard, ad hoc rounds, supervision and the shift handover."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from models import PatrolRound, Role, RoundStatus, db
+
+from .helpers import make_round, make_route, post_result
+from .test_findings import report_lamp
+
+
+def test_the_concierge_dashboard_lists_todays_rounds(client, prop, login_as):
+    make_route(prop)
+    login_as(Role.CONCIERGE)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "今日巡查" in page and "09:00 公共区域日常巡查" in page and "15:00 公共区域日常巡查" in page
+    assert db.session.scalar(sa.select(sa.func.count(PatrolRound.id))) == 2
+
+
+def test_an_ad_hoc_round_opens_once_per_minute(client, prop, login_as):
+    route = make_route(prop, times=())
+    user = login_as(Role.CONCIERGE)
+    for _ in range(2):
+        response = client.post_form("/patrols/rounds", {"route_id": str(route.id)})
+        assert response.status_code == 302
+    (round_,) = db.session.scalars(sa.select(PatrolRound)).all()
+    assert response.headers["Location"] == f"/patrols/rounds/{round_.id}"
+    assert round_.assignee_id == user.id and round_.schedule_id is None and round_.status is RoundStatus.DUE
+    assert round_.due_by - round_.scheduled_for == timedelta(hours=2)
+
+
+def test_supervision_counts_completion_per_route_and_person(client, make, prop, login_as):
+    route = make_route(prop, times=())
+    walker = make.user("floor", {prop: [Role.CONCIERGE]}, display_name="李客服")
+    done = make_round(prop, route, hours_ago=3)
+    missed = make_round(prop, route, hours_ago=5)
+    missed.status = RoundStatus.MISSED
+    db.session.commit()
+    client.login("floor")
+    for checkpoint in route.checkpoints:
+        post_result(client, done, checkpoint, code="" if checkpoint.code == "C3" else None)
+    client.post_form(f"/patrols/rounds/{done.id}/finish", {"note": ""})
+    client.post_form("/logout")
+    login_as(Role.SUPERVISOR)
+    page = client.get("/patrols/supervision").get_data(as_text=True)
+    assert "应巡 2 次：完成 1，漏巡 1，迟巡 1" in page  # started three hours late: its window was two
+    assert walker.display_name in page and "67%" in page  # two of three checkpoints scanned
+    history = client.get(f"/patrols/checkpoints/{route.checkpoints[2].id}/history").get_data(as_text=True)
+    assert done.number in history and "未扫码" in history and missed.number in history
+
+
+def test_the_shift_handover_lists_rounds_not_walked_and_open_findings(client, make, prop, login_as):
+    route = make_route(prop, times=())
+    make_round(prop, route)
+    walked = make_round(prop, route, hours_ago=1)
+    login_as(Role.CONCIERGE)
+    report_lamp(client, walked, route.checkpoints[0], prop)
+    opened = client.post_form("/journal/shifts", {"post": "floor"})
+    shift_page = client.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "未完成的巡查" in shift_page and "公共区域日常巡查（待巡查）" in shift_page
+    assert "公共区域日常巡查（巡查中）" in shift_page
+    assert "待整改的巡查发现" in shift_page and "1层 大堂：楼道灯不亮" in shift_page

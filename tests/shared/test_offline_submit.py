@@ -1,0 +1,122 @@
+"""The server side of offline forms: one record per idempotency key, whatever the replays."""
+import threading
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from models import IdempotencyKey, Role, Ticket, db
+
+KEY = "a" * 32
+
+
+def _post(client, data, key=KEY, **headers):
+    return client.post(
+        "/tickets/new",
+        data=data,
+        headers={"X-Idempotency-Key": key, "X-Offline-Submit": "1", "X-CSRFToken": client.csrf_token(), **headers},
+    )
+
+
+def _data(description="楼道灯不亮"):
+    return {"category": "repair", "location": "3号楼12层", "description": description, "source": "phone", "nature": "normal"}
+
+
+def _tickets():
+    db.session.commit()
+    return db.session.scalar(sa.select(sa.func.count(Ticket.id)))
+
+
+def test_a_replay_returns_the_first_result_and_creates_nothing(client, prop, login_as):
+    login_as(Role.CONCIERGE)
+    first = _post(client, _data())
+    assert first.status_code == 201 and first.json["replayed"] is False
+    again = _post(client, _data())
+    assert again.status_code == 201
+    assert again.json == {"location": first.json["location"], "replayed": True}
+    assert _tickets() == 1
+
+
+def test_the_same_key_with_another_body_is_409(client, prop, login_as):
+    login_as(Role.CONCIERGE)
+    _post(client, _data())
+    response = _post(client, _data("别的内容"))
+    assert response.status_code == 409
+    assert "内容不同" in response.json["error"]
+    assert _tickets() == 1
+
+
+def test_a_validation_error_stores_no_key_so_the_corrected_form_goes_through(client, prop, login_as):
+    login_as(Role.CONCIERGE)
+    bad = _post(client, {**_data(), "description": ""})
+    assert bad.status_code == 422 and "请填写此项" in bad.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(IdempotencyKey.id))) == 0
+    assert _post(client, _data()).status_code == 201
+    assert _tickets() == 1
+
+
+def test_client_time_is_kept_beside_the_arrival_time(client, prop, login_as):
+    login_as(Role.CONCIERGE)
+    done = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=3)
+    _post(client, _data(), **{"X-Client-Time": done.isoformat()})
+    ticket = db.session.scalar(sa.select(Ticket))
+    assert ticket.received_at == done
+    assert ticket.created_at - ticket.received_at > timedelta(hours=2)
+    assert ticket.events[0].at == done
+
+
+def test_a_client_time_in_the_future_is_taken_as_now(client, prop, login_as):
+    login_as(Role.CONCIERGE)
+    _post(client, _data(), **{"X-Client-Time": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()})
+    ticket = db.session.scalar(sa.select(Ticket))
+    assert ticket.received_at <= datetime.now(timezone.utc)
+
+
+def test_an_expired_login_is_401_not_a_redirect(client, prop):
+    response = client.post("/tickets/new", data=_data(), headers={"X-Idempotency-Key": KEY, "X-Offline-Submit": "1"})
+    assert response.status_code in (400, 401)  # no session: no CSRF token either
+    assert _tickets() == 0
+
+
+def test_a_key_of_another_user_is_not_replayed_to_them(client, make, prop, login_as):
+    login_as(Role.CONCIERGE, username="one")
+    _post(client, _data())
+    client.post_form("/logout")
+    login_as(Role.CONCIERGE, username="two")
+    assert _post(client, _data()).status_code == 409
+    assert _tickets() == 1
+
+
+def test_without_javascript_the_rendered_key_still_stops_a_double_submit(client, prop, login_as):
+    login_as(Role.CONCIERGE)
+    form = {**_data(), "_idempotency_key": "b" * 32}
+    first = client.post_form("/tickets/new", form)
+    second = client.post_form("/tickets/new", form)
+    assert first.status_code == 303 and second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert _tickets() == 1
+
+
+def test_twenty_concurrent_posts_of_one_key_create_one_record(app, client, prop, login_as):
+    login_as(Role.CONCIERGE)
+    token = client.csrf_token()
+    cookie = client.get_cookie("frontdesk_session")
+    statuses, start = [], threading.Barrier(20)
+
+    def post():
+        other = app.test_client()
+        other.set_cookie("frontdesk_session", cookie.value)
+        start.wait()
+        response = other.post(
+            "/tickets/new", data=_data(),
+            headers={"X-Idempotency-Key": KEY, "X-Offline-Submit": "1", "X-CSRFToken": token},
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [201] * 20
+    assert _tickets() == 1
+    assert db.session.scalar(sa.select(sa.func.count(IdempotencyKey.id))) == 1

@@ -1,0 +1,64 @@
+import subprocess
+
+import pytest
+
+from blueprints.shared.printing import PRINT_ORIGIN, LocalOnlyFetcher
+from models import Role
+
+from ..pdf import assert_cjk_font_embedded_as_subset, pdf_page_count, pdf_text
+
+
+@pytest.fixture
+def card(client, make, prop, login_as):
+    unit = make.unit(prop, "3", "1502", area=128.5, floor=15)
+    make.resident(unit, "张三", phone="13812345678", id_number="34010419900101123X")
+    login_as(Role.SUPERVISOR)
+    return client.get(f"/archive/units/{unit.id}/card.pdf")
+
+
+def test_archive_card_is_a_chinese_a4_pdf_with_an_embedded_subset_font(card, tmp_path):
+    assert card.status_code == 200
+    assert card.mimetype == "application/pdf"
+    assert "业户档案卡" in card.headers["Content-Disposition"] or "filename*=UTF-8''" in card.headers["Content-Disposition"]
+    text = pdf_text(card.data)
+    for expected in ("业户档案卡", "恒宇花园", "HY-3-1502", "张三", "业主", "第 1 页 / 共 1 页", "建档人"):
+        assert expected in text
+    assert "13812345678" not in text and "138****5678" in text
+    assert pdf_page_count(card.data) == 1
+    assert_cjk_font_embedded_as_subset(card.data, tmp_path)
+    assert len(card.data) < 1_500_000  # a subset, not the whole 20 MB font
+
+
+def test_archive_card_renders_to_an_image(card, tmp_path):
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(card.data)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "card")], check=True)
+    png = (tmp_path / "card-1.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_lobby_staff_may_not_print_archive_cards(client, make, prop, login_as):
+    unit = make.unit(prop)
+    login_as(Role.LOBBY)
+    assert client.get(f"/archive/units/{unit.id}/card.pdf").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:5000/healthz",
+        f"{PRINT_ORIGIN}/static/../../app.py",
+        f"{PRINT_ORIGIN}/elsewhere/x.css",
+        "https://example.com/logo.png",
+    ],
+)
+def test_printing_reads_nothing_but_local_static_files(app, url):
+    with pytest.raises(ValueError):
+        LocalOnlyFetcher(app.static_folder).fetch(url)
+
+
+def test_printing_reads_static_files_with_their_content_type(app):
+    response = LocalOnlyFetcher(app.static_folder).fetch(f"{PRINT_ORIGIN}/static/css/print.css")
+    assert response.content_type == "text/css"
+    assert b"@page" in response.read()

@@ -1,0 +1,37 @@
+"""Files written for a transaction live and die with it: a rollback leaves no orphan photo behind."""
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from blueprints.shared.photos import store_image
+from blueprints.shared.storage import storage
+from models import db
+
+
+@pytest.fixture
+def unit(make, prop):
+    return make.unit(prop)
+
+
+def stored(key: str) -> bool:
+    return (Path(storage().root) / key).exists()
+
+
+def test_a_photo_is_kept_when_its_transaction_commits(app, unit):
+    with app.test_request_context():
+        attachment = store_image(unit, Image.new("RGB", (40, 30)), folder="photos", filename="a.jpg", fmt="JPEG")
+        db.session.commit()
+    assert stored(attachment.storage_key)
+    db.session.rollback()  # a later rollback does not touch what an earlier commit kept
+    assert stored(attachment.storage_key)
+
+
+def test_a_photo_is_removed_when_its_transaction_rolls_back(app, unit):
+    with app.test_request_context():
+        attachment = store_image(unit, Image.new("RGB", (40, 30)), folder="photos", filename="a.jpg", fmt="JPEG")
+        key = attachment.storage_key
+        db.session.flush()
+        assert stored(key)
+        db.session.rollback()
+    assert not stored(key)
