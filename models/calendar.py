@@ -27,7 +27,7 @@ class WorkingCalendar:
         rows = db.session.execute(
             sa.select(CalendarDay.day, CalendarDay.is_workday).where(CalendarDay.property_id == prop.id)
         )
-        return cls(ZoneInfo(prop.timezone), prop.work_starts_at, prop.work_ends_at, dict(rows.all()))
+        return cls(prop.zone, prop.work_starts_at, prop.work_ends_at, dict(rows.all()))
 
     @property
     def day_length(self) -> timedelta:

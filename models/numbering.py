@@ -7,7 +7,6 @@ request gives its number back, so numbers are gap-free.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,7 +31,7 @@ def next_number(property_, form_type: str, on: date | datetime) -> str:
     """Issue the next number of `form_type` for the day `on`: a local date, or a moment, whose day is
     taken where the property is."""
     if isinstance(on, datetime):
-        on = on.astimezone(ZoneInfo(property_.timezone)).date()
+        on = property_.local_day(on)
     period = on.strftime("%Y%m%d")
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = NumberSequence.__table__

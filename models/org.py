@@ -1,8 +1,9 @@
 """The organisation: properties (项目), their buildings, units, residents, departments and calendars."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,20 @@ class Property(Timestamped, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # The property's own clock: dates on forms, numbers and rounds are local to the property, in a
+    # request or in a cron job alike.
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_day(self, at: datetime) -> date:
+        return at.astimezone(self.zone).date()
+
+    def day_range(self, first: date, last: date | None = None) -> tuple[datetime, datetime]:
+        """From the start of `first` to the end of `last` (default: `first`), as aware datetimes."""
+        start = datetime.combine(first, time(), self.zone)
+        return start, datetime.combine((last or first) + timedelta(days=1), time(), self.zone)
 
 
 class Building(PropertyScoped, Timestamped, db.Model):

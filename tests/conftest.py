@@ -6,10 +6,12 @@ import contextvars
 import os
 import re
 import shutil
+from datetime import datetime
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import has_app_context
 from flask.testing import FlaskClient
 
@@ -20,6 +22,17 @@ from .factories import Factory
 
 BACKEND = os.environ.get("FRONTDESK_TEST_DB", "sqlite")
 PASSWORD = "correct-horse-9"
+# The instant every test starts at (the clock then runs on): a Wednesday morning in Shanghai, within
+# working hours. FRONTDESK_TEST_NOW runs the suite at another instant — just after midnight, on a
+# holiday, at the end of the working day — to find code that assumes the time of day.
+TEST_NOW = datetime.fromisoformat(os.environ.get("FRONTDESK_TEST_NOW", "2026-11-18T10:00:00+08:00"))
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Each test on the same clock, so that none depends on when the suite runs."""
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
 
 
 def _migrate(url: str) -> None:

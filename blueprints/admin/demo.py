@@ -36,7 +36,6 @@ from models import (
     db,
 )
 
-from ..decoration.services import local_day
 from ..parcels.services import receive
 from ..patrols.services import new_code
 from ..tickets.services import create_ticket
@@ -148,7 +147,7 @@ def _patrols(prop: Property) -> None:
 
 
 def _decoration(prop: Property, registered_by: User, now: datetime) -> None:
-    today = local_day(prop, now)
+    today = prop.local_day(now)
     db.session.add(Decoration(
         property_id=prop.id, unit=_unit(prop, "HY-3-1502"), owner_name="周建国", owner_phone="13905511234",
         contractor="合肥安居装饰工程有限公司", contractor_contact="孙师傅", contractor_phone="13855105678",
@@ -208,7 +207,9 @@ def _desk_activity(prop: Property, users: dict[str, User], now: datetime) -> Non
                     remarks="业主满意", visited_at=hours(120), visitor=supervisor),
         supervisor, rework_hours=24,
     )
-    fed_back = ticket(hours(50), lobby, TicketCategory.REPAIR, "卫生间顶棚渗水", "HY-1-302")
+    # A complaint: every one is visited (a repair is drawn by its number, which changes with the day).
+    fed_back = ticket(hours(50), lobby, TicketCategory.COMPLAINT, "楼上漏水，卫生间顶棚渗水，第二次反映", "HY-1-302",
+                      severity=Severity.MINOR)
     fed_back.dispatch(engineering, engineer, lobby, "请尽快上门查看楼上防水", hours(49.5))
     fed_back.accept(engineer, hours(49))
     fed_back.complete(engineer, "楼上卫生间地漏密封，已修复", hours(28))

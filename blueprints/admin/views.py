@@ -9,6 +9,7 @@ from models import CalendarDay, Property, Role, User, UserRole, db
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
+from ..shared.localtime import today
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from . import bp
 from .forms import CalendarDayForm, PropertyForm, UserForm, users_of_current_property
@@ -168,7 +169,7 @@ def _save_user(form: UserForm, user: User | None, roles_here: list[UserRole]) ->
 
 
 def _year_shown() -> int:
-    year = request.args.get("year", date.today().year, type=int)
+    year = request.args.get("year", today().year, type=int)
     if year not in CALENDAR_YEARS:
         abort(404)
     return year

@@ -15,6 +15,7 @@ from ..shared.forms import EmptyForm
 from ..tickets.search import TicketFilter, overdue_condition
 
 from ..shared.htmx import render
+from ..shared.localtime import today as local_today
 from ..shared.permissions import can, current_property, current_roles, require, scoped
 from . import bp
 
@@ -63,7 +64,7 @@ def index():
 
 def _missing_calendar_year(property_id: int) -> int | None:
     """In December, the year ahead must have its holidays and make-up workdays entered."""
-    today = date.today()
+    today = local_today()
     if today.month != 12:
         return None
     next_year = today.year + 1

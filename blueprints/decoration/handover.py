@@ -1,6 +1,5 @@
 """Decoration violations on the shift handover: re-inspections due today or already overdue."""
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -13,8 +12,8 @@ from .services import awaiting_reinspection
 
 @handover_source
 def reinspections_due(shift) -> list[HandoverItem]:
-    zone = ZoneInfo(db.session.get(Property, shift.property_id).timezone)
-    today = (shift.handed_over_at or datetime.now(timezone.utc)).astimezone(zone).date()
+    prop = db.session.get(Property, shift.property_id)
+    today = prop.local_day(shift.handed_over_at or datetime.now(timezone.utc))
     return [
         HandoverItem(
             _("待复验装修违章"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import url_for
@@ -63,7 +62,7 @@ def save_decoration(decoration: Decoration) -> tuple[str, str] | None:
 
 
 def local_day(prop: Property, at: datetime) -> date:
-    return at.astimezone(ZoneInfo(prop.timezone)).date()
+    return prop.local_day(at)
 
 
 def record_violation(prop: Property, decoration: Decoration, *, kind: ViolationKind, note: str, deadline: date,
@@ -71,7 +70,7 @@ def record_violation(prop: Property, decoration: Decoration, *, kind: ViolationK
     """A violation found on patrol, with its notice number; re-inspected the day after the deadline."""
     violation = Violation(
         property_id=prop.id, number=next_number(prop, "WZ", at), decoration=decoration, kind=kind, note=note,
-        found_at=at, found_on=local_day(prop, at), found_by=by, deadline=deadline,
+        found_at=at, found_on=prop.local_day(at), found_by=by, deadline=deadline,
         reinspect_on=reinspection_day(deadline), status=ViolationStatus.OPEN,
     )
     db.session.add(violation)

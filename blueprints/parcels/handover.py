@@ -1,5 +1,4 @@
 """Parcels on the shift handover: what is still on the shelves, one line per unit."""
-from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -12,7 +11,7 @@ from .services import waiting_by_unit
 
 @handover_source
 def waiting_parcels(shift) -> list[HandoverItem]:
-    zone = ZoneInfo(db.session.get(Property, shift.property_id).timezone)
+    zone = db.session.get(Property, shift.property_id).zone
     return [
         HandoverItem(
             _("待领包裹"),

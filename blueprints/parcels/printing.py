@@ -1,7 +1,6 @@
 """包裹签收登记表 of a day: what came in that day with its pick-up signatures, and what went out
 that day of what came in earlier."""
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import request
@@ -18,7 +17,7 @@ from . import bp
 @bp.get("/day.pdf")
 @require("parcels.view")
 def day_pdf():
-    zone = ZoneInfo(current_property().timezone)
+    zone = current_property().zone
     try:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -37,7 +36,7 @@ def _duplicate_error(prop: Property, parcel: Parcel) -> ParcelError:
     return ParcelError(_(
         "%(carrier)s 单号 %(no)s 已于 %(t)s 登记为 %(number)s（%(unit)s，%(status)s），请勿重复登记",
         carrier=parcel.carrier.label, no=parcel.tracking_no,
-        t=parcel.received_at.astimezone(ZoneInfo(prop.timezone)).strftime("%m-%d %H:%M"),
+        t=parcel.received_at.astimezone(prop.zone).strftime("%m-%d %H:%M"),
         number=parcel.number, unit=parcel.unit.archive_no, status=parcel.status.label,
     ))
 
@@ -49,7 +48,7 @@ def receive(prop: Property, *, unit: Unit, carrier: Carrier, tracking_no: str, k
         raise _duplicate_error(prop, earlier)
     parcel = Parcel(
         property_id=prop.id,
-        number=next_number(prop, "BG", at.astimezone(ZoneInfo(prop.timezone)).date()),
+        number=next_number(prop, "BG", prop.local_day(at)),
         unit=unit, carrier=carrier, tracking_no=tracking_no, kind=kind, count=count, shelf=shelf,
         recipient_name=recipient_name, received_at=at, received_by=by, status=ParcelStatus.WAITING,
     )

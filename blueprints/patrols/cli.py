@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from models import Property, db
 
 from . import bp
-from .services import mark_missed, schedule_rounds, zone_of
+from .services import mark_missed, schedule_rounds
 
 
 @bp.cli.command("patrols-schedule")
@@ -19,7 +19,7 @@ def schedule(day: datetime | None) -> None:
     """
     now = datetime.now(timezone.utc)
     for prop in db.session.scalars(sa.select(Property).where(Property.active).order_by(Property.code)):
-        on: date = day.date() if day else now.astimezone(zone_of(prop)).date()
+        on: date = day.date() if day else prop.local_day(now)
         created = schedule_rounds(prop, on)
         missed = mark_missed(prop, now)
         db.session.commit()

@@ -1,6 +1,6 @@
-"""Patrols on the shift handover: today's rounds not yet walked or still being walked, and findings
+"""Patrols on the shift handover: recent rounds not yet walked or still being walked, and findings
 whose repair the next shift keeps following up."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import url_for
@@ -9,18 +9,20 @@ from flask_babel import gettext as _
 from models import FindingStatus, PatrolFinding, PatrolRound, Property, RoundStatus, db
 
 from ..shared.handover import HandoverItem, handover_source
-from .services import day_range, zone_of
 
 
 @handover_source
 def rounds_not_walked(shift) -> list[HandoverItem]:
+    """Rounds of the last 24 hours and the rest of today still due or being walked: a night shift
+    handing over after midnight passes on the round it left at 23:30."""
     prop = db.session.get(Property, shift.property_id)
-    zone = zone_of(prop)
-    today = (shift.handed_over_at or datetime.now(timezone.utc)).astimezone(zone).date()
-    start, end = day_range(prop, today, today)
+    zone = prop.zone
+    until = shift.handed_over_at or datetime.now(timezone.utc)
+    end_of_today = prop.day_range(prop.local_day(until))[1]
     rounds = db.session.scalars(
         sa.select(PatrolRound)
-        .where(PatrolRound.property_id == prop.id, PatrolRound.scheduled_for >= start, PatrolRound.scheduled_for < end,
+        .where(PatrolRound.property_id == prop.id, PatrolRound.scheduled_for >= until - timedelta(days=1),
+               PatrolRound.scheduled_for < end_of_today,
                PatrolRound.status.in_([RoundStatus.DUE, RoundStatus.IN_PROGRESS]))
         .order_by(PatrolRound.scheduled_for)
     )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -50,16 +49,6 @@ AD_HOC_WINDOW = timedelta(hours=2)
 REPAIR_DEPARTMENTS = (DepartmentKind.ENGINEERING, DepartmentKind.ENVIRONMENT, DepartmentKind.SECURITY)
 
 
-def zone_of(prop: Property) -> ZoneInfo:
-    return ZoneInfo(prop.timezone)
-
-
-def day_range(prop: Property, first: date, last: date) -> tuple[datetime, datetime]:
-    """From the start of `first` to the end of `last`, where the property is."""
-    start = datetime.combine(first, time(), zone_of(prop))
-    return start, datetime.combine(last + timedelta(days=1), time(), zone_of(prop))
-
-
 # ---- rounds from schedules ----
 
 def _scheduled(prop: Property, day: date) -> list[tuple[PatrolSchedule, datetime]]:
@@ -68,7 +57,7 @@ def _scheduled(prop: Property, day: date) -> list[tuple[PatrolSchedule, datetime
         .where(PatrolSchedule.property_id == prop.id, PatrolSchedule.active, PatrolRoute.active)
     )
     # In order of time, so that the day's round numbers follow the clock.
-    return sorted(((s, datetime.combine(day, s.at, zone_of(prop))) for s in schedules if s.runs_on(day)),
+    return sorted(((s, datetime.combine(day, s.at, prop.zone)) for s in schedules if s.runs_on(day)),
                   key=lambda pair: (pair[1], pair[0].route_id))
 
 
@@ -77,7 +66,7 @@ def missing_rounds(prop: Property, day: date) -> list[tuple[PatrolSchedule, date
     wanted = _scheduled(prop, day)
     if not wanted:
         return []
-    start, end = day_range(prop, day, day)
+    start, end = prop.day_range(day)
     existing = set(db.session.execute(
         sa.select(PatrolRound.route_id, PatrolRound.scheduled_for)
         .where(PatrolRound.property_id == prop.id, PatrolRound.scheduled_for >= start, PatrolRound.scheduled_for < end)
@@ -124,7 +113,7 @@ def mark_missed(prop: Property, now: datetime) -> int:
 
 def rounds_need_upkeep(prop: Property, now: datetime) -> bool:
     """Whether today's rounds are still to be made, or some are past their window (cron has not run)."""
-    today = now.astimezone(zone_of(prop)).date()
+    today = prop.local_day(now)
     overdue = db.session.scalar(sa.select(_overdue_rounds(prop, now).exists()))
     return overdue or bool(missing_rounds(prop, today))
 
@@ -136,7 +125,7 @@ def keep_rounds_current(prop: Property, now: datetime) -> None:
     if not rounds_need_upkeep(prop, now):
         return
     try:
-        schedule_rounds(prop, now.astimezone(zone_of(prop)).date())
+        schedule_rounds(prop, prop.local_day(now))
         mark_missed(prop, now)
         db.session.commit()
     except sa.exc.OperationalError:
@@ -145,7 +134,7 @@ def keep_rounds_current(prop: Property, now: datetime) -> None:
 
 def today_rounds(prop: Property, now: datetime) -> list[PatrolRound]:
     keep_rounds_current(prop, now)
-    today = now.astimezone(zone_of(prop)).date()
+    today = prop.local_day(now)
     return list(db.session.scalars(rounds_between(prop, today, today)))
 
 
@@ -364,7 +353,7 @@ def progress(rounds: list[PatrolRound]) -> dict[int, tuple[int, int]]:
 
 
 def rounds_between(prop: Property, first: date, last: date) -> sa.Select:
-    start, end = day_range(prop, first, last)
+    start, end = prop.day_range(first, last)
     return (sa.select(PatrolRound)
             .where(PatrolRound.property_id == prop.id, PatrolRound.scheduled_for >= start, PatrolRound.scheduled_for < end)
             .order_by(PatrolRound.scheduled_for, PatrolRound.id))

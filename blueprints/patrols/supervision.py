@@ -16,7 +16,7 @@ from ..shared.htmx import render
 from ..shared.localtime import now as local_now
 from ..shared.permissions import current_property, get_or_404, require
 from . import bp
-from .services import day_range, open_findings_of, rounds_between
+from .services import open_findings_of, rounds_between
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 366
@@ -94,7 +94,7 @@ def supervision():
             walker.rounds += 1
             walker.done += round_.status is RoundStatus.DONE
             walker.late += round_.started_late
-    start, end = day_range(prop, first, last)
+    start, end = prop.day_range(first, last)
     results = db.session.execute(
         sa.select(PatrolResult.recorded_by_id, PatrolResult.outcome, PatrolResult.scanned, sa.func.count())
         .where(PatrolResult.property_id == prop.id, PatrolResult.done_at >= start, PatrolResult.done_at < end)
@@ -151,7 +151,7 @@ def _checkpoint_summary(prop, start: datetime, end: datetime) -> list[Checkpoint
 def checkpoint_history(checkpoint_id: int):
     checkpoint = get_or_404(PatrolCheckpoint, checkpoint_id)
     first, last = requested_range()
-    start, end = day_range(current_property(), first, last)
+    start, end = current_property().day_range(first, last)
     results = db.session.scalars(
         sa.select(PatrolResult).where(PatrolResult.checkpoint_id == checkpoint.id, PatrolResult.done_at >= start,
                                       PatrolResult.done_at < end)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -71,7 +70,7 @@ class MonthStats:
 
 
 def month_stats(prop: Property, month: date) -> MonthStats:
-    zone = ZoneInfo(prop.timezone)
+    zone = prop.zone
     start = datetime.combine(month, time(), zone)
     end = datetime.combine(shift_month(month, 1), time(), zone)
     in_month = sa.and_(Ticket.property_id == prop.id, Ticket.received_at >= start, Ticket.received_at < end)

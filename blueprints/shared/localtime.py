@@ -11,7 +11,7 @@ from .permissions import current_property
 
 def zone() -> ZoneInfo:
     prop = current_property()
-    return ZoneInfo(prop.timezone if prop else current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return prop.zone if prop else ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -20,6 +20,11 @@ def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def now() -> datetime:
     return datetime.now(zone())
+
+
+def today() -> date:
+    """Today where the current property is (the server's own date may still be yesterday's)."""
+    return now().date()
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

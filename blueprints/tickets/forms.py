@@ -1,5 +1,4 @@
 import re
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -35,6 +34,7 @@ from models import (
 )
 
 from ..shared.forms import choose, max_length, optional, phone, required
+from ..shared.localtime import today
 from ..shared.permissions import current_property, scoped
 from ..shared.photos import PhotosField
 
@@ -172,7 +172,7 @@ class CapaForm(ActionForm):
     verified = BooleanField(_l("措施已落实并验证有效"))
 
     def validate_due_on(self, field):
-        if field.data and field.data < date.today() and field.object_data != field.data:
+        if field.data and field.data < today() and field.object_data != field.data:
             raise ValidationError(_l("完成期限不能早于今天"))
 
     def validate_verified(self, field):

@@ -34,6 +34,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture
+def clock():
+    """Real time: the server runs in a process of its own and Chromium keeps its own clock, so the
+    test's records are made on the clock they both use."""
+    yield None
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -1,4 +1,5 @@
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -61,15 +62,16 @@ def test_an_abnormal_check_needs_a_note_and_becomes_a_ticket_in_one_step(client,
 def test_events_keep_device_time_and_edits_keep_the_original(client, desk):
     client.login("desk")
     shift = open_lobby_shift(client)
+    done_at = (datetime.now(timezone.utc) - timedelta(hours=1)).replace(microsecond=0).isoformat()
     response = client.post(
         f"/journal/shifts/{shift.id}/events",
         data={"kind": "general", "text": "3号楼停水通知已张贴", "unit": ""},
         headers={"X-Idempotency-Key": "e" * 32, "X-Offline-Submit": "1", "X-CSRFToken": client.csrf_token(),
-                 "X-Client-Time": "2026-11-23T01:00:00+00:00"},
+                 "X-Client-Time": done_at},
     )
     assert response.status_code == 201
     event = db.session.scalar(sa.select(JournalEvent))
-    assert event.at.isoformat() == "2026-11-23T01:00:00+00:00"
+    assert event.at.isoformat() == done_at
     client.post_form(f"/journal/events/{event.id}/revise", {"text": "3号楼停水通知已张贴（明早 8 点恢复）"})
     db.session.refresh(event)
     assert event.text.endswith("恢复）") and event.revisions[0]["text"] == "3号楼停水通知已张贴"

@@ -7,8 +7,12 @@ from datetime import datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from PIL import Image
 
+from zoneinfo import ZoneInfo
+
 from models import PatrolCheckpoint, PatrolResult, PatrolRound, PatrolRoute, PatrolSchedule, RoundStatus, db
 from models.numbering import next_number
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def make_route(prop, name="公共区域日常巡查", codes=("A1", "B2", "C3"), times=(time(9), time(15))) -> PatrolRoute:
@@ -34,6 +38,15 @@ def make_round(prop, route, *, hours_ago=0.5, status=RoundStatus.DUE) -> PatrolR
     db.session.add(round_)
     db.session.commit()
     return round_
+
+
+def device_time(minutes_ago: int) -> str:
+    """A moment on the tablet's clock, as the outbox sends it: `minutes_ago` before the test's now."""
+    return (datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)).replace(microsecond=0).isoformat()
+
+
+def local_hhmm(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%H:%M")
 
 
 def photo(size=(2000, 1500)) -> bytes:

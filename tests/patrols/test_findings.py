@@ -18,18 +18,20 @@ from models import (
     db,
 )
 
-from .helpers import make_round, make_route, photo, post_result, results_of
+from .helpers import device_time, make_round, make_route, photo, post_result, results_of
 
 
 def department(prop, kind) -> Department:
     return db.session.scalar(sa.select(Department).where(Department.property_id == prop.id, Department.kind == kind))
 
 
-def report_lamp(client, round_, checkpoint, prop, key="x" * 32, kind=DepartmentKind.ENGINEERING, **extra):
+def report_lamp(client, round_, checkpoint, prop, key="x" * 32, kind=DepartmentKind.ENGINEERING, client_time=None,
+                **extra):
     fields = {"note": "楼道灯不亮", "department": str(department(prop, kind).id), "category": "repair",
               "photos": (io.BytesIO(photo()), "lamp.jpg")}
     fields.update(extra)
-    return post_result(client, round_, checkpoint, "abnormal", key=key, client_time="2026-11-23T02:30:00Z", **fields)
+    return post_result(client, round_, checkpoint, "abnormal", key=key,
+                       client_time=client_time or device_time(10), **fields)
 
 
 def test_an_abnormal_checkpoint_becomes_one_dispatched_ticket_linked_both_ways(client, prop, login_as):
@@ -37,8 +39,10 @@ def test_an_abnormal_checkpoint_becomes_one_dispatched_ticket_linked_both_ways(c
     route = make_route(prop)
     round_ = make_round(prop, route)
     checkpoint = route.checkpoints[1]
+    found = device_time(10)
     for _ in range(2):  # sent, then replayed by the outbox: nothing new the second time
-        response = report_lamp(client, round_, checkpoint, prop, kind=DepartmentKind.ENVIRONMENT, category="other")
+        response = report_lamp(client, round_, checkpoint, prop, kind=DepartmentKind.ENVIRONMENT, category="other",
+                               client_time=found)
         assert response.status_code == 201
     assert response.json["replayed"] is True
 
@@ -46,12 +50,12 @@ def test_an_abnormal_checkpoint_becomes_one_dispatched_ticket_linked_both_ways(c
     ticket = db.session.scalar(sa.select(Ticket))
     finding = db.session.scalar(sa.select(PatrolFinding))
     assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 1
-    assert (result.outcome, result.note, result.done_at.isoformat()) == (Outcome.ABNORMAL, "楼道灯不亮", "2026-11-23T02:30:00+00:00")
+    assert (result.outcome, result.note, result.done_at.isoformat()) == (Outcome.ABNORMAL, "楼道灯不亮", found)
     assert finding.result_id == result.id and finding.ticket_id == ticket.id and ticket.patrol_finding.id == finding.id
     assert ticket.source is TicketSource.PATROL and ticket.category is TicketCategory.OTHER
     assert ticket.status is TicketStatus.DISPATCHED and ticket.department.kind is DepartmentKind.ENVIRONMENT
     assert ticket.location == "1层 电梯厅" and ticket.description == "楼道灯不亮" and ticket.first_contact_id == user.id
-    assert ticket.received_at.isoformat() == "2026-11-23T02:30:00+00:00"
+    assert ticket.received_at.isoformat() == found
     assert [e.kind.value for e in ticket.events] == ["registered", "dispatched"]
     assert round_.number in ticket.events[0].note
     photos = db.session.scalars(sa.select(Attachment).order_by(Attachment.id)).all()

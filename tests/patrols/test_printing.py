@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from models import Role
 
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_page_count, pdf_text
-from .helpers import make_round, make_route, post_result
+from .helpers import device_time, local_hhmm, make_round, make_route, post_result
 from .test_findings import report_lamp
 
 
@@ -36,15 +36,15 @@ def test_the_patrol_record_prints_times_results_findings_and_photos(client, prop
     route = make_route(prop)
     round_ = make_round(prop, route)
     first, second, third = route.checkpoints
-    post_result(client, round_, first, key="1" * 32, client_time="2026-11-23T02:05:00Z")
-    report_lamp(client, round_, second, prop)
-    post_result(client, round_, third, "skipped", code="", reason="门锁无法进入", key="3" * 32,
-                client_time="2026-11-23T02:40:00Z")
+    times = [device_time(m) for m in (25, 15, 5)]
+    post_result(client, round_, first, key="1" * 32, client_time=times[0])
+    report_lamp(client, round_, second, prop, client_time=times[1])
+    post_result(client, round_, third, "skipped", code="", reason="门锁无法进入", key="3" * 32, client_time=times[2])
     client.post_form(f"/patrols/rounds/{round_.id}/finish", {"note": "雨天，花园积水"})
     response = client.get(f"/patrols/rounds/{round_.id}/record.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    for expected in ("巡查记录表", round_.number, "公共区域日常巡查", "10:05", "10:30", "10:40", "正常", "异常",
+    for expected in ("巡查记录表", round_.number, "公共区域日常巡查", *map(local_hhmm, times), "正常", "异常",
                      "楼道灯不亮", "工程部", "已派工", "跳过", "门锁无法进入", "未扫码", "雨天，花园积水", "巡查人签字"):
         assert expected in text, expected
     assert_cjk_font_embedded_as_subset(response.data, tmp_path)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from models import IdempotencyKey, Outcome, PatrolResult, PatrolRound, Role, RoundStatus, Ticket, db
 
-from .helpers import make_round, make_route, post_result, results_of
+from .helpers import device_time, make_round, make_route, post_result, results_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -60,33 +60,34 @@ def test_the_patrol_page_makes_todays_rounds_when_cron_has_not(client, prop, rou
 def test_a_round_is_walked_with_device_times_and_finished(client, prop, route, login_as):
     user = login_as(Role.CONCIERGE)
     round_ = make_round(prop, route)
+    start, first_done, second_done, third_done, end = (device_time(m) for m in (20, 15, 11, 8, 5))
     page = client.get(f"/patrols/rounds/{round_.id}")
     assert page.status_code == 200 and page.headers["X-Offline-Page"] == "1"
     started = client.post(f"/patrols/rounds/{round_.id}/start", headers={
         "X-Idempotency-Key": "s" * 32, "X-Offline-Submit": "1", "X-CSRFToken": client.csrf_token(),
-        "X-Client-Time": "2026-11-23T01:00:00Z"})
+        "X-Client-Time": start})
     assert started.status_code == 201
     db.session.refresh(round_)
     assert round_.status is RoundStatus.IN_PROGRESS and round_.started_by_id == user.id
-    assert round_.started_at.isoformat() == "2026-11-23T01:00:00+00:00"
+    assert round_.started_at.isoformat() == start
 
     first, second, third = route.checkpoints
-    response = post_result(client, round_, first, key="r1" * 16, client_time="2026-11-23T01:05:00Z")
+    response = post_result(client, round_, first, key="r1" * 16, client_time=first_done)
     assert response.status_code == 201 and response.json["location"].endswith(f"#cp-{second.id}")
-    post_result(client, round_, second, "skipped", code="", key="r2" * 16, client_time="2026-11-23T01:09:00Z",
+    post_result(client, round_, second, "skipped", code="", key="r2" * 16, client_time=second_done,
                 reason="区域封闭施工")
     refused = client.post_form(f"/patrols/rounds/{round_.id}/finish", {"note": ""})
     assert refused.status_code == 422
     assert "还有 1 个检查点未完成：中心花园" in error_text(refused).replace("1层 ", "")
-    post_result(client, round_, third, key="r3" * 16, client_time="2026-11-23T01:12:00Z")
+    post_result(client, round_, third, key="r3" * 16, client_time=third_done)
     finished = client.post(f"/patrols/rounds/{round_.id}/finish", data={"note": "一切正常"}, headers={
         "X-Idempotency-Key": "f" * 32, "X-Offline-Submit": "1", "X-CSRFToken": client.csrf_token(),
-        "X-Client-Time": "2026-11-23T01:15:00Z"})
+        "X-Client-Time": end})
     assert finished.status_code == 201
     db.session.refresh(round_)
-    assert round_.status is RoundStatus.DONE and round_.finished_at.isoformat() == "2026-11-23T01:15:00+00:00"
+    assert round_.status is RoundStatus.DONE and round_.finished_at.isoformat() == end
     done = {r.checkpoint_id: r for r in results_of(round_)}
-    assert [done[c.id].done_at.strftime("%H:%M") for c in route.checkpoints] == ["01:05", "01:09", "01:12"]
+    assert [done[c.id].done_at.isoformat() for c in route.checkpoints] == [first_done, second_done, third_done]
     assert [(done[c.id].outcome, done[c.id].scanned) for c in route.checkpoints] == [
         (Outcome.OK, True), (Outcome.SKIPPED, False), (Outcome.OK, True)]
     assert done[second.id].skip_reason == "区域封闭施工"
