@@ -33,3 +33,8 @@ def assert_cjk_font_embedded_as_subset(data: bytes, tmp_path: Path) -> None:
     cjk = [f for f in pdf_fonts(data, tmp_path) if "CJK" in f["name"]]
     assert cjk, "no CJK font in the PDF"
     assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in cjk), cjk
+
+
+def chinese_date(day) -> str:
+    """A date as the printed forms show it (Babel's long Chinese format: no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -197,17 +197,18 @@ def _desk_activity(prop: Property, users: dict[str, User], now: datetime) -> Non
             **{"source": TicketSource.PHONE, **fields},
         )
 
-    closed = ticket(hours(150), lobby, TicketCategory.REPAIR, "厨房水龙头漏水，关不紧", "HY-3-1502")
+    # Complaints, as every one is visited (a repair is drawn by its number, which changes with the day).
+    closed = ticket(hours(150), lobby, TicketCategory.COMPLAINT, "楼道声控灯坏了一周，反映过没人来修", "HY-3-1502",
+                    severity=Severity.MINOR)
     closed.dispatch(engineering, engineer, lobby, "", hours(149.5))
     closed.accept(engineer, hours(149))
-    closed.complete(engineer, "更换阀芯，试水正常", hours(147))
+    closed.complete(engineer, "更换 15 层声控灯，试亮正常", hours(147))
     closed.feed_back(lobby, "已电话告知业主维修完成", hours(146))
     closed.record_visit(
         TicketVisit(property_id=prop.id, method=VisitMethod.PHONE, satisfaction=Satisfaction.SATISFIED,
                     remarks="业主满意", visited_at=hours(120), visitor=supervisor),
         supervisor, rework_hours=24,
     )
-    # A complaint: every one is visited (a repair is drawn by its number, which changes with the day).
     fed_back = ticket(hours(50), lobby, TicketCategory.COMPLAINT, "楼上漏水，卫生间顶棚渗水，第二次反映", "HY-1-302",
                       severity=Severity.MINOR)
     fed_back.dispatch(engineering, engineer, lobby, "请尽快上门查看楼上防水", hours(49.5))

@@ -15,7 +15,7 @@ from models import Attachment, Role, db
 from models.decoration import Decoration, Violation, ViolationKind, ViolationStatus
 from tests.browser import wait_until_synced
 
-from ..pdf import pdf_text
+from ..pdf import chinese_date, pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -95,6 +95,6 @@ def test_a_violation_recorded_offline_is_kept_with_its_device_time_and_its_notic
     assert response.headers["content-type"] == "application/pdf"
     text = pdf_text(response.body())
     for expected in ("违章通知书", violation.number, "堵塞公共通道", "15 楼消防通道堆放水泥", "张三", "安居装饰有限公司",
-                     violation.deadline.strftime("%Y年%m月%d日"), "复验"):
+                     chinese_date(violation.deadline), "复验"):
         assert expected in text, expected
     expect(page).to_have_url(re.compile(rf"/decoration/violations/{violation.id}$"))

@@ -10,7 +10,7 @@ from models import Attachment, IdempotencyKey, Notification, Role, Unit, db
 from models.decoration import DecorationStatus, Reinspection, Violation, ViolationKind, ViolationStatus
 from models.journal import Shift
 
-from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text
+from ..pdf import assert_cjk_font_embedded_as_subset, chinese_date, pdf_text
 from .conftest import today
 
 
@@ -111,7 +111,7 @@ def test_an_offline_replay_creates_one_violation_with_one_number(client, site):
     [violation] = violations()
     assert violation.found_at.isoformat() == found
     assert db.session.scalar(sa.select(sa.func.count(IdempotencyKey.id))) == 1
-    assert record(client, key="n" * 32).status_code == 201  # a new action is a new violation
+    assert record(client, key="n" * 32, client_time=found).status_code == 201  # a new action: a new violation
     numbers = [v.number for v in violations()]
     assert len(set(numbers)) == 2 and numbers[1].endswith("-0002")
 
@@ -147,7 +147,7 @@ def test_the_notice_prints_as_a_chinese_pdf(client, site, tmp_path):
     assert response.data.startswith(b"%PDF")
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
     text = pdf_text(response.data)
-    for expected in ("违章通知书", violation.number, violation.deadline.strftime("%Y年%m月%d日"), "超时施工",
+    for expected in ("违章通知书", violation.number, chinese_date(violation.deadline), "超时施工",
                      "晚上 21:30 仍在电锤打孔", "工作日 08:00–12:00", "恒宇花园", "HY-3-1502", "业主签收", "巡查人"):
         assert expected in text, expected
     assert_cjk_font_embedded_as_subset(response.data, tmp_path)

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 
 from models import Role, db
@@ -17,9 +19,9 @@ def test_ticket_forms_print_in_chinese(client, make, prop, login_as, tmp_path):
     assert_cjk_font_embedded_as_subset(record.data, tmp_path)
     order = pdf_text(client.get(f"/tickets/{ticket.id}/work-order.pdf").data)
     assert "维修单" in order and "维修人员签字" in order and "业主签字" in order and "HY-3-1502" in order
-    day = ticket.received_at.astimezone().strftime("%Y-%m-%d")
+    day = ticket.received_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
     register = pdf_text(client.get(f"/tickets/register.pdf?date={day}").data)
-    assert "客户信息登记表" in register
+    assert "客户信息登记表" in register and ticket.number in register
 
 
 def test_only_repairs_have_a_work_order(client, prop, login_as):

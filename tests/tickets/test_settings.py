@@ -1,6 +1,5 @@
-from datetime import timedelta
-
 from models import Role, TicketSettings, db
+from models.calendar import WorkingCalendar
 
 from .helpers import register_repair
 
@@ -19,7 +18,8 @@ def test_admin_changes_sla_times_used_by_new_tickets(client, make, prop, login_a
     client.post_form("/logout")
     client.login("desk")
     ticket = register_repair(client)
-    assert ticket.resolve_due_at - ticket.received_at > timedelta(days=5)  # 5 working days, weekends between
+    calendar = WorkingCalendar.of(prop)
+    assert calendar.between(ticket.received_at, ticket.resolve_due_at) == 5 * calendar.day_length
 
 
 def test_out_of_range_settings_are_refused_in_chinese(client, prop, login_as):
