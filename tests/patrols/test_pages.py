@@ -1,11 +1,11 @@
 """Today's rounds, the concierge's dashboard, ad hoc rounds, supervision and the shift handover."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from models import PatrolRound, Role, RoundStatus, db
 
-from .helpers import make_round, make_route, post_result
+from .helpers import SHANGHAI, make_round, make_route, post_result
 from .test_findings import report_lamp
 
 
@@ -60,3 +60,16 @@ def test_the_shift_handover_lists_rounds_not_walked_and_open_findings(client, ma
     assert "未完成的巡查" in shift_page and "公共区域日常巡查（待巡查）" in shift_page
     assert "公共区域日常巡查（巡查中）" in shift_page
     assert "待整改的巡查发现" in shift_page and "1层 大堂：楼道灯不亮" in shift_page
+
+
+def test_a_night_shift_after_midnight_hands_over_the_round_left_before_it(client, prop, login_as, clock):
+    clock.move_to(datetime(2026, 11, 19, 0, 10, tzinfo=SHANGHAI))
+    route = make_route(prop, times=())
+    late = make_round(prop, route, hours_ago=0.75)  # 23:25 yesterday
+    make_round(prop, route, hours_ago=25)  # a day old: the supervisor's missed list, not the handover
+    login_as(Role.CONCIERGE)
+    opened = client.post_form("/journal/shifts", {"post": "floor"})
+    shift_page = client.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "未完成的巡查" in shift_page and shift_page.count("公共区域日常巡查（待巡查）") == 1
+    assert late.scheduled_for.astimezone(SHANGHAI).strftime("%H:%M") == "23:25"
+    assert "23:25 公共区域日常巡查（待巡查）" in shift_page

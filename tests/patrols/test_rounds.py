@@ -1,16 +1,13 @@
 """Rounds from schedules, and a round walked checkpoint by checkpoint (issue 7 items 1, 2, 4)."""
 import re
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
 from models import IdempotencyKey, Outcome, PatrolResult, PatrolRound, Role, RoundStatus, Ticket, db
 
-from .helpers import device_time, make_round, make_route, post_result, results_of
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from .helpers import SHANGHAI, device_time, make_round, make_route, post_result, results_of
 
 
 def rounds() -> list[PatrolRound]:
