@@ -61,10 +61,6 @@ def save_decoration(decoration: Decoration) -> tuple[str, str] | None:
     return None
 
 
-def local_day(prop: Property, at: datetime) -> date:
-    return prop.local_day(at)
-
-
 def record_violation(prop: Property, decoration: Decoration, *, kind: ViolationKind, note: str, deadline: date,
                      photos, by: User, at: datetime) -> Violation:
     """A violation found on patrol, with its notice number; re-inspected the day after the deadline."""
