@@ -21,11 +21,12 @@ run: install
 	@echo "Frontdesk on http://127.0.0.1:5000 (log-ins above)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# One pytest worker per core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-	  FRONTDESK_TEST_DB=postgresql $(PY) -m pytest $(PYTEST_ARGS); \
+	  FRONTDESK_TEST_DB=postgresql $(PY) -m pytest -n auto $(PYTEST_ARGS); \
 	fi
 
 install: system-packages $(VENV)/.installed assets

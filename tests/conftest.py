@@ -46,17 +46,22 @@ def _migrate(url: str) -> None:
 def migrated_database(tmp_path_factory):
     """Run every migration once per session; tests get copies (SQLite) or truncated tables (PostgreSQL).
 
-    On PostgreSQL each test session works in a schema of its own, so parallel runs cannot collide.
+    On PostgreSQL each test session (each xdist worker) works in a schema of its own, so parallel runs
+    cannot collide.
     """
     if BACKEND == "postgresql":
         base_url = os.environ["TEST_DATABASE_URL"]
         schema = f"test_{os.getpid()}"
         engine = sa.create_engine(base_url)
         with engine.begin() as connection:
+            # An extension is one per database: pg_trgm goes in public, once (parallel sessions wait
+            # for each other here), and every session's schema finds it on its search path.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
             connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
         separator = "&" if "?" in base_url else "?"
-        url = f"{base_url}{separator}options=-csearch_path%3D{schema}"
+        url = f"{base_url}{separator}options=-csearch_path%3D{schema},public"
         _migrate(url)
         yield url
         with engine.begin() as connection:
