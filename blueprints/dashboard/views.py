@@ -12,7 +12,7 @@ from models.visitors import Visitor
 
 from ..patrols.services import progress, today_rounds
 from ..shared.forms import EmptyForm
-from ..tickets.search import TicketFilter, overdue_condition
+from ..tickets.search import TicketFilter, overdue_condition, visit_dues
 
 from ..shared.htmx import render
 from ..shared.localtime import today as local_today
@@ -43,6 +43,7 @@ def index():
     overdue = db.session.scalars(
         scoped(Ticket).where(overdue_condition(now)).order_by(Ticket.received_at).limit(8)
     ).all() if Role.SUPERVISOR in roles else []
+    visits = db.session.scalars(TicketFilter(visits=True).select().limit(8)).all() if Role.SUPERVISOR in roles else []
     clocks = {t.id: t.clock(calendar, now) for t in [*mine, *queue, *overdue]}
     patrols = today_rounds(prop, now) if Role.CONCIERGE in roles else []
     return render(
@@ -54,6 +55,8 @@ def index():
         mine=mine,
         queue=queue,
         overdue=overdue,
+        visits=visits,
+        visit_dues=visit_dues(prop, calendar, visits),
         clocks=clocks,
         patrols=patrols,
         patrol_progress=progress(patrols),

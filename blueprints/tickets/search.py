@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from models import Role, Ticket, TicketCategory, TicketStatus, Unit, db
+from models import Role, Ticket, TicketCategory, TicketSettings, TicketStatus, Unit, db
 from models.tickets import WORK_STATUSES
 
 from ..shared.localtime import day_bounds
@@ -30,6 +30,7 @@ class TicketFilter:
     mine: bool = False  # 我的首接: what I still owe a customer
     queue: bool = False  # my department's work
     overdue: bool = False
+    visits: bool = False  # 待回访: fed back, drawn for a return visit, not yet visited
     date_from: date | None = None
     date_to: date | None = None
 
@@ -50,6 +51,7 @@ class TicketFilter:
             mine=args.get("mine") == "1",
             queue=args.get("queue") == "1",
             overdue=args.get("overdue") == "1",
+            visits=args.get("visits") == "1",
             date_from=day("from"),
             date_to=day("to"),
         )
@@ -77,6 +79,9 @@ class TicketFilter:
             stmt = stmt.where(Ticket.department_id.in_(departments), Ticket.status.in_(WORK_STATUSES))
         if self.overdue:
             stmt = stmt.where(overdue_condition(datetime.now(timezone.utc)))
+        if self.visits:  # the longest waiting first
+            stmt = stmt.where(Ticket.status == TicketStatus.FED_BACK, Ticket.visit_required).order_by(None).order_by(
+                Ticket.fed_back_at, Ticket.id)
         if self.date_from:
             stmt = stmt.where(Ticket.received_at >= day_bounds(self.date_from)[0])
         if self.date_to:
@@ -166,6 +171,16 @@ class TicketPage:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+def visit_dues(prop, calendar, tickets) -> dict[int, datetime]:
+    """When each ticket still owed a return visit must have it: the property's working days after the
+    feedback (seed 003 客户回访管理规定: within 10 working days by default)."""
+    owed = [t for t in tickets if t.status is TicketStatus.FED_BACK and t.visit_required]
+    if not owed:
+        return {}
+    within = TicketSettings.of(prop.id).visit_within_days
+    return {t.id: calendar.add_workdays(t.fed_back_at, within) for t in owed}
 
 
 def overdue_condition(now: datetime):

@@ -13,7 +13,7 @@ from ..shared.permissions import can, current_property, get_or_404, require, sco
 from . import bp
 from .access import may_feed_back, may_work_on
 from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm, find_unit
-from .search import TicketFilter
+from .search import TicketFilter, visit_dues
 from .services import register
 
 
@@ -28,7 +28,8 @@ def index():
     departments = db.session.scalars(scoped(Department).order_by(Department.id)).all()
     return render(
         "tickets/index.html", "results", page=page, filters=filters, clocks=clocks, departments=departments,
-        TicketStatus=TicketStatus, TicketCategory=TicketCategory,
+        visits=visit_dues(current_property(), calendar, page.items), as_of=now, TicketStatus=TicketStatus,
+        TicketCategory=TicketCategory,
     )
 
 

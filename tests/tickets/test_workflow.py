@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from models import (
     db,
 )
 from blueprints.tickets.services import visit_draw
+from models.calendar import WorkingCalendar
 
 from .helpers import error_text, register_repair, step
 
@@ -265,3 +267,27 @@ def test_the_live_search_returns_the_list_fragment(client, people):
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="results">') and "电梯异响" in body and "工作小时" in body
+
+
+def test_tickets_owed_a_return_visit_are_listed_with_their_deadline(client, prop, people, engineering, clock):
+    as_user(client, "lobby")
+    waiting, visited, not_drawn = (register_repair(client, description=d) for d in ("大堂灯不亮", "电梯异响", "门禁失灵"))
+    as_user(client, "boss")
+    for ticket, drawn in ((waiting, True), (visited, True), (not_drawn, False)):
+        force_visit(ticket, drawn)
+        step(client, ticket, "dispatch", {"department_id": engineering.id})
+        step(client, ticket, "complete", {"note": "好了"})
+        step(client, ticket, "feed_back", {"note": "已告知业主"})
+    step(client, visited, "visit", {"method": "phone", "satisfaction": "satisfied"})
+    db.session.refresh(waiting)
+    due = WorkingCalendar.of(prop).add_workdays(waiting.fed_back_at, TicketSettings.of(prop.id).visit_within_days)
+    due_text = due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+
+    page = client.get("/tickets/?visits=1").get_data(as_text=True)
+    assert waiting.number in page and visited.number not in page and not_drawn.number not in page
+    assert f"待回访，{due_text} 前" in page
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/tickets/{waiting.id}"' in dashboard and f"待回访，{due_text} 前" in dashboard
+
+    clock.shift(timedelta(days=20))  # ten working days are past whatever the calendar
+    assert f"回访逾期（应于 {due_text} 前）" in client.get("/tickets/?visits=1").get_data(as_text=True)
