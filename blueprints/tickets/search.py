@@ -26,6 +26,7 @@ class TicketFilter:
     status: str = ""
     category: str = ""
     department: int | None = None
+    owner: int | None = None  # the first-contact owner (首接人)
     unit: str = ""
     mine: bool = False  # 我的首接: what I still owe a customer
     queue: bool = False  # my department's work
@@ -47,6 +48,7 @@ class TicketFilter:
             status=args.get("status", ""),
             category=args.get("category", ""),
             department=args.get("department", type=int),
+            owner=args.get("owner", type=int),
             unit=args.get("unit", "").strip(),
             mine=args.get("mine") == "1",
             queue=args.get("queue") == "1",
@@ -66,6 +68,8 @@ class TicketFilter:
             stmt = stmt.where(Ticket.category == TicketCategory(self.category))
         if self.department:
             stmt = stmt.where(Ticket.department_id == self.department)
+        if self.owner:
+            stmt = stmt.where(Ticket.first_contact_id == self.owner)
         if self.unit:
             stmt = stmt.where(Ticket.unit_id.in_(sa.select(Unit.id).where(Unit.archive_no.icontains(self.unit, autoescape=True))))
         if self.mine:

@@ -14,7 +14,7 @@ from . import bp
 from .access import may_feed_back, may_work_on
 from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm, find_unit
 from .search import TicketFilter, visit_dues
-from .services import register
+from .services import property_staff, register
 
 
 @bp.get("/")
@@ -28,6 +28,7 @@ def index():
     departments = db.session.scalars(scoped(Department).order_by(Department.id)).all()
     return render(
         "tickets/index.html", "results", page=page, filters=filters, clocks=clocks, departments=departments,
+        owners=property_staff(),
         visits=visit_dues(current_property(), calendar, page.items), as_of=now, TicketStatus=TicketStatus,
         TicketCategory=TicketCategory,
     )

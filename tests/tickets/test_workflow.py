@@ -253,6 +253,8 @@ def test_list_filters_mine_queue_overdue_and_search(client, make, prop, people, 
     assert numbers(overdue="1") == {other.number}
     assert numbers(department=engineering.id) == {mine.number}
     assert numbers(status="received") == {other.number}
+    assert numbers(owner=people["lobby"].id) == {mine.number, other.number}
+    assert numbers(owner=people["supervisor"].id) == set()
     assert numbers(q="%") == set()
     as_user(client, "eng")
     assert numbers(queue="1") == {mine.number}
