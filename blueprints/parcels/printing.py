@@ -1,15 +1,13 @@
 """包裹签收登记表 of a day: what came in that day with its pick-up signatures, and what went out
 that day of what came in earlier."""
-from datetime import date, datetime, time, timedelta
-
 import sqlalchemy as sa
-from flask import request
 from flask_babel import gettext as _
 
 from models import db
 from models.parcels import Parcel
 
-from ..shared.permissions import current_property, require, scoped
+from ..shared.localtime import day_bounds, requested_day
+from ..shared.permissions import require, scoped
 from ..shared.printing import render_pdf
 from . import bp
 
@@ -17,13 +15,8 @@ from . import bp
 @bp.get("/day.pdf")
 @require("parcels.view")
 def day_pdf():
-    zone = current_property().zone
-    try:
-        day = date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        day = datetime.now(zone).date()
-    start = datetime.combine(day, time(), zone)
-    end = start + timedelta(days=1)
+    day = requested_day()
+    start, end = day_bounds(day)
     received = db.session.scalars(
         scoped(Parcel).where(Parcel.received_at >= start, Parcel.received_at < end).order_by(Parcel.received_at, Parcel.id)
     ).all()

@@ -38,4 +38,4 @@ def requested_day(arg: str = "date") -> date:
     try:
         return date.fromisoformat(request.args.get(arg, ""))
     except ValueError:
-        return now().date()
+        return today()
