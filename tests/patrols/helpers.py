@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from PIL import Image
-
-from zoneinfo import ZoneInfo
 
 from models import PatrolCheckpoint, PatrolResult, PatrolRound, PatrolRoute, PatrolSchedule, RoundStatus, db
 from models.numbering import next_number
