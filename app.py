@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 from pathlib import Path
@@ -19,30 +20,33 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from blueprints.shared.extensions import babel, csrf, limiter, login_manager, migrate
 from blueprints.shared import localtime
 from blueprints.shared.htmx import add_vary_header
+from blueprints.shared.modules import install
 from blueprints.shared.navigation import visible_nav
 from blueprints.shared.offline import new_idempotency_key
 from blueprints.shared.permissions import can, current_property
 from blueprints.shared.storage import init_storage
-from models import User, db
+from models import User, clock, db
 from models.notifications import unread_count
 from models.base import render_migration_item
 
-BLUEPRINTS = [
+# The modules, in the order the menu, the dashboard's desk panel and the shift handover list them. Each
+# declares what it contributes in its package (`module = Module(...)`, see blueprints/shared/modules.py).
+MODULES = [
     "blueprints.auth",
-    "blueprints.dashboard",
     "blueprints.health",
-    "blueprints.audit",
-    "blueprints.archive",
-    "blueprints.admin",
     "blueprints.offline",
     "blueprints.files",
+    "blueprints.audit",
+    "blueprints.dashboard",
     "blueprints.tickets",
-    "blueprints.reports",
     "blueprints.journal",
+    "blueprints.patrols",
     "blueprints.visitors",
     "blueprints.parcels",
-    "blueprints.patrols",
     "blueprints.decoration",
+    "blueprints.archive",
+    "blueprints.reports",
+    "blueprints.admin",
 ]
 
 
@@ -72,10 +76,9 @@ def create_app(config: dict | None = None) -> Flask:
         STORAGE_DIR=str(Path(app.instance_path) / "files"),
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
         SCHEMA_CHECK=True,
-        VISITOR_RETENTION_DAYS=180,
         # Reverse proxies in front of gunicorn (nginx: 1): their X-Forwarded-For/-Proto are trusted.
         PROXY_HOPS=0,
-        PARCEL_UNCLAIMED_DAYS=3,
+        MODULES=MODULES,
     )
     app.config.from_prefixed_env()
     if config:
@@ -105,14 +108,25 @@ def create_app(config: dict | None = None) -> Flask:
         if app.config["SCHEMA_CHECK"] and _serving(app):
             check_schema_is_current(app)
 
-    for name in BLUEPRINTS:
-        module = __import__(name, fromlist=["bp"])
-        app.register_blueprint(module.bp)
+    for name in app.config["MODULES"]:
+        install(app, importlib.import_module(name).module)
+    app.extensions["platform"].check(app)
+    app.after_request(_commit_or_roll_back)
 
     _register_template_helpers(app)
     _register_error_pages(app)
     app.after_request(add_vary_header)
     return app
+
+
+def _commit_or_roll_back(response):
+    """One transaction per request: views and services only flush; what a request did is committed once
+    it has succeeded, and nothing of it is kept when it failed (an error page, a form sent back)."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
 
 
 def _development_secret_key(app: Flask) -> str:
@@ -191,7 +205,8 @@ def _register_template_helpers(app: Flask) -> None:
             "current_property": current_property,
             "visible_nav": visible_nav,
             "unread_notifications": lambda: unread_count(current_user.id, current_property().id),
-            "now": localtime.now,
+            "now": clock.now,
+            "today": localtime.today,
         }
 
 

@@ -6,7 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import PropertyScoped, UTCDateTime, db, utcnow
+from .base import PropertyScoped, UTCDateTime, db
+from .clock import now
 
 
 class Attachment(PropertyScoped, db.Model):
@@ -23,7 +24,7 @@ class Attachment(PropertyScoped, db.Model):
     width: Mapped[int | None]
     height: Mapped[int | None]
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     __table_args__ = (sa.Index("ix_attachments_owner", "owner_table", "owner_id"),)
 

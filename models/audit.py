@@ -17,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .base import UTCDateTime, db, utcnow
+from .base import UTCDateTime, db
+from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import mask_id_number
 
@@ -34,7 +35,7 @@ class AuditEntry(db.Model):
     __audited__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     property_id: Mapped[int | None] = mapped_column(sa.ForeignKey("properties.id"))
     table_name: Mapped[str] = mapped_column(sa.String(50))
@@ -140,7 +141,7 @@ def _write_audit_entries(session: Session, flush_context) -> None:
 
 def _entry(obj, action: AuditAction, changes: dict) -> dict:
     return {
-        "at": utcnow(),
+        "at": now(),
         "user_id": _acting_user_id(),
         "property_id": _property_of(obj),
         "table_name": obj.__tablename__,

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PropertyScoped, Timestamped, UTCDateTime, db, utcnow
+from .base import PropertyScoped, Timestamped, UTCDateTime, db
+from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import Unit, mask_phone
 from .users import User
@@ -141,7 +142,7 @@ class Violation(PropertyScoped, db.Model):
     reinspect_on: Mapped[date | None]  # 复验日期; none once rectified, or escalated without a new deadline
     status: Mapped[ViolationStatus] = mapped_column(enum_type(ViolationStatus), default=ViolationStatus.OPEN)
     rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when it reached the server
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # when it reached the server
 
     decoration: Mapped[Decoration] = relationship(back_populates="violations")
     found_by: Mapped[User] = relationship()
@@ -217,7 +218,7 @@ class Reinspection(PropertyScoped, db.Model):
     note: Mapped[str] = mapped_column(sa.Text, default="")  # what was seen; for escalations, what is done next
     deadline_checked: Mapped[date]
     new_deadline: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     violation: Mapped[Violation] = relationship(back_populates="reinspections")
     inspector: Mapped[User] = relationship()

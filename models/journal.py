@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PropertyScoped, Timestamped, UTCDateTime, db, utcnow
+from .base import PropertyScoped, Timestamped, UTCDateTime, db
+from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import Unit
 from .users import User
@@ -65,7 +66,7 @@ class Shift(PropertyScoped, Timestamped, db.Model):
     post: Mapped[Post] = mapped_column(enum_type(Post))
     status: Mapped[ShiftStatus] = mapped_column(enum_type(ShiftStatus), default=ShiftStatus.OPEN)
     staff_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     # Handover: what the next shift inherits, frozen when the outgoing staff hand over.
     handover_notes: Mapped[str] = mapped_column(sa.Text, default="")
     handover_items: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
@@ -136,8 +137,8 @@ class JournalEvent(PropertyScoped, db.Model):
     kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
     text: Mapped[str] = mapped_column(sa.Text)
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when it happened (device time)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when it arrived
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # when it happened (device time)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # when it arrived
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     # Items held for owners stay on the handover until someone marks them handed back.
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -183,7 +184,7 @@ class ReleasePass(PropertyScoped, Timestamped, db.Model):
     override_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     override_reason: Mapped[str] = mapped_column(sa.String(300), default="")
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     status: Mapped[PassStatus] = mapped_column(enum_type(PassStatus), default=PassStatus.ISSUED)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -6,7 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import PropertyScoped, UTCDateTime, db, utcnow
+from .base import PropertyScoped, UTCDateTime, db
+from .clock import now
 
 
 class Notification(PropertyScoped, db.Model):
@@ -17,7 +18,7 @@ class Notification(PropertyScoped, db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(sa.String(300))
     link: Mapped[str] = mapped_column(sa.String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)

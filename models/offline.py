@@ -6,7 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import UTCDateTime, db, utcnow
+from .base import UTCDateTime, db
+from .clock import now
 
 
 class IdempotencyKey(db.Model):
@@ -23,4 +24,4 @@ class IdempotencyKey(db.Model):
     status_code: Mapped[int]
     location: Mapped[str] = mapped_column(sa.String(300), default="")
     client_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

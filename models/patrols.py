@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PropertyScoped, Timestamped, UTCDateTime, db, utcnow
+from .base import PropertyScoped, Timestamped, UTCDateTime, db
+from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import Building
 from .tickets import Ticket
@@ -196,6 +197,11 @@ class PatrolRound(PropertyScoped, Timestamped, db.Model):
         recorded = {r.checkpoint_id for r in self.results}
         return [c for c in self.route.active_checkpoints if c.id not in recorded]
 
+    def status_at(self, now: datetime) -> RoundStatus:
+        """The status as it stands at `now`: a round past its window unstarted is missed even before the
+        cron command has marked it so."""
+        return RoundStatus.MISSED if self.status is RoundStatus.DUE and now > self.due_by else self.status
+
     def overdue(self, now: datetime) -> bool:
         """Past its window and not finished: late while being walked, about to be missed if not started."""
         return self.status in (RoundStatus.DUE, RoundStatus.IN_PROGRESS) and now > self.due_by
@@ -246,7 +252,7 @@ class PatrolResult(PropertyScoped, db.Model):
     skip_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     scanned: Mapped[bool] = mapped_column(default=False)  # the label's code was scanned or typed
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)  # device time
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when it arrived
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # when it arrived
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     round: Mapped[PatrolRound] = relationship(back_populates="results")

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PropertyScoped, Timestamped, UTCDateTime, db, utcnow
+from .base import PropertyScoped, Timestamped, UTCDateTime, db
+from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import Department, Unit, mask_phone
 from .users import User
@@ -105,7 +106,7 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     # When it happened on the device (offline submissions arrive later: created_at is the arrival).
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -167,7 +168,7 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
     def log(self, kind: TicketEventKind, user: User | None, *, note: str = "", at: datetime | None = None,
             **data: Any) -> TicketEvent:
         event = TicketEvent(
-            property_id=self.property_id, kind=kind, user=user, note=note, at=at or utcnow(),
+            property_id=self.property_id, kind=kind, user=user, note=note, at=at or now(),
             status=self.status, data=data,
         )
         self.events.append(event)
@@ -325,8 +326,8 @@ class TicketEvent(PropertyScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
     kind: Mapped[TicketEventKind] = mapped_column(enum_type(TicketEventKind))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[TicketStatus] = mapped_column(enum_type(TicketStatus))  # the status after this step
@@ -374,7 +375,7 @@ class TicketVisit(PropertyScoped, db.Model):
     method: Mapped[VisitMethod] = mapped_column(enum_type(VisitMethod))
     satisfaction: Mapped[Satisfaction] = mapped_column(enum_type(Satisfaction))
     remarks: Mapped[str] = mapped_column(sa.Text, default="")
-    visited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     visitor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="visits")

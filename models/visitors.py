@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PropertyScoped, Timestamped, UTCDateTime, db, utcnow
+from .base import PropertyScoped, Timestamped, UTCDateTime, db
+from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import Unit, mask_id_number, mask_phone
 from .users import User
@@ -47,7 +48,7 @@ class Visitor(PropertyScoped, Timestamped, db.Model):
     plate: Mapped[str] = mapped_column(sa.String(20), default="", index=True)
     pass_no: Mapped[str] = mapped_column(sa.String(20), default="")
     note: Mapped[str] = mapped_column(sa.String(300), default="")
-    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     signed_in_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     signed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_out_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -1,44 +1,17 @@
-"""The demo company of `flask demo`: two properties, their units and residents, one user per role, patrol
-routes, a decoration under way, and a few days of work at the desk (tickets in every state, parcels
-waiting, a visitor inside) so that every page has something to show."""
+"""The demo company of `flask demo`: two properties, their units and residents, one user per role. Each
+module then adds a few days of its own work (its `demo` in its `Module`), so that every page has
+something to show."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
-import sqlalchemy as sa
 from stdnum.cn import ric
 
-from models import (
-    Building,
-    Carrier,
-    Decoration,
-    DepartmentKind,
-    ParcelKind,
-    PatrolCheckpoint,
-    PatrolRoute,
-    PatrolSchedule,
-    Property,
-    Resident,
-    ResidentRelation,
-    Role,
-    RouteKind,
-    Satisfaction,
-    Severity,
-    TicketCategory,
-    TicketSource,
-    TicketVisit,
-    Unit,
-    User,
-    UserRole,
-    VisitMethod,
-    Visitor,
-    db,
-)
+from models import Building, DepartmentKind, Property, Resident, ResidentRelation, Role, Unit, User, UserRole, clock, db
 
-from ..parcels.services import receive
-from ..patrols.services import new_code
-from ..tickets.services import create_ticket
+from ..shared.demo import Demo
+from ..shared.modules import platform
 from .services import create_property
 
 DEMO_PASSWORD = "frontdesk"
@@ -114,49 +87,8 @@ def _users(properties: dict[str, Property]) -> dict[str, User]:
     return users
 
 
-# (route name, kind, times, [(building code or None, floor, place, checks)])
-DEMO_ROUTES = [
-    ("公共区域日常巡查", RouteKind.DAILY, [time(9), time(15)], [
-        (None, "1", "南门岗亭及大门", ["公共设施完好", "公共标识清晰完好", "清洁卫生"]),
-        ("1", "1", "大堂", ["公共设施完好", "清洁卫生", "消防器材齐全有效"]),
-        ("1", "1", "电梯厅", ["电梯运行正常", "公共标识清晰完好", "清洁卫生"]),
-        (None, "", "中心花园", ["绿化养护", "公共设施完好", "清洁卫生"]),
-        (None, "B1", "地下车库", ["公共设施完好", "公共标识清晰完好", "消防器材齐全有效"]),
-        ("2", "", "消防通道", ["消防器材齐全有效", "公共标识清晰完好"]),
-    ]),
-    ("夜间安全巡查", RouteKind.NIGHT, [time(22)], [
-        (None, "1", "南门岗亭及大门", ["公共设施完好"]),
-        (None, "B1", "地下车库", ["公共设施完好", "消防器材齐全有效"]),
-        (None, "", "配电房", ["公共设施完好", "消防器材齐全有效"]),
-    ]),
-]
-
-
-def _patrols(prop: Property) -> None:
-    buildings = {b.code: b for b in prop.buildings}
-    for name, kind, times, places in DEMO_ROUTES:
-        route = PatrolRoute(property_id=prop.id, name=name, kind=kind)
-        db.session.add(route)
-        for position, (building, floor, place, checks) in enumerate(places, 1):
-            route.checkpoints.append(PatrolCheckpoint(
-                property_id=prop.id, position=position, building=buildings.get(building), floor=floor, place=place,
-                code=new_code(prop), checklist=checks,
-            ))
-            db.session.flush()  # the next code is drawn against this one
-        route.schedules.extend(PatrolSchedule(property_id=prop.id, at=at) for at in times)
-
-
-def _decoration(prop: Property, registered_by: User, now: datetime) -> None:
-    today = prop.local_day(now)
-    db.session.add(Decoration(
-        property_id=prop.id, unit=_unit(prop, "HY-3-1502"), owner_name="周建国", owner_phone="13905511234",
-        contractor="合肥安居装饰工程有限公司", contractor_contact="孙师傅", contractor_phone="13855105678",
-        permit_no="ZX-2026-031", works="厨卫改造、全屋墙面翻新", work_hours="工作日 08:00–12:00、14:00–18:00",
-        starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=50), registered_by=registered_by,
-    ))
-
-
 def create_demo() -> None:
+    """The company, its units, residents and users; then each module adds its own work (in app order)."""
     rng = random.Random(20261123)
     garden = create_property(
         Property(code="HY", name="恒宇花园", address="合肥市蜀山区长江西路 188 号", phone="0551-65551234"), None
@@ -166,75 +98,11 @@ def create_demo() -> None:
         Property(code="HD", name="恒宇大厦", address="合肥市政务区潜山路 99 号", phone="0551-65559876"), None
     )
     _fill_units(tower, rng, buildings=1, floors=10, per_floor=2)
-    users = _users({"HY": garden, "HD": tower})
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    _patrols(garden)
-    _decoration(garden, users["lobby"], now)
-    _desk_activity(garden, users, now)
+    properties = {"HY": garden, "HD": tower}
+    demo = Demo(properties, _users(properties), clock.now().replace(microsecond=0), rng)
+    for module in platform().modules:
+        if module.demo:
+            module.demo(demo)
+            db.session.flush()
 
 
-def _unit(prop: Property, archive_no: str) -> Unit:
-    return db.session.execute(
-        sa.select(Unit).where(Unit.property_id == prop.id, Unit.archive_no == archive_no)
-    ).scalar_one()
-
-
-def _desk_activity(prop: Property, users: dict[str, User], now: datetime) -> None:
-    """Tickets from registered to closed, parcels on the shelf, a visitor still inside."""
-    lobby, concierge, engineer, supervisor = (users[u] for u in ("lobby", "concierge", "engineer", "supervisor"))
-    engineering = next(d for d in prop.departments if d.kind is DepartmentKind.ENGINEERING)
-
-    def hours(n: float) -> datetime:
-        """`n` hours ago."""
-        return now - timedelta(hours=n)
-
-    def ticket(at, by, category, text, unit=None, **fields):
-        unit = _unit(prop, unit) if unit else None
-        resident = unit.residents[0] if unit and unit.residents else None
-        return create_ticket(
-            prop, by, at, category=category, description=text, unit=unit,
-            caller_name=resident.name if resident else "", caller_phone=resident.phone if resident else "",
-            **{"source": TicketSource.PHONE, **fields},
-        )
-
-    # Complaints, as every one is visited (a repair is drawn by its number, which changes with the day).
-    closed = ticket(hours(150), lobby, TicketCategory.COMPLAINT, "楼道声控灯坏了一周，反映过没人来修", "HY-3-1502",
-                    severity=Severity.MINOR)
-    closed.dispatch(engineering, engineer, lobby, "", hours(149.5))
-    closed.accept(engineer, hours(149))
-    closed.complete(engineer, "更换 15 层声控灯，试亮正常", hours(147))
-    closed.feed_back(lobby, "已电话告知业主维修完成", hours(146))
-    closed.record_visit(
-        TicketVisit(property_id=prop.id, method=VisitMethod.PHONE, satisfaction=Satisfaction.SATISFIED,
-                    remarks="业主满意", visited_at=hours(120), visitor=supervisor),
-        supervisor, rework_hours=24,
-    )
-    fed_back = ticket(hours(50), lobby, TicketCategory.COMPLAINT, "楼上漏水，卫生间顶棚渗水，第二次反映", "HY-1-302",
-                      severity=Severity.MINOR)
-    fed_back.dispatch(engineering, engineer, lobby, "请尽快上门查看楼上防水", hours(49.5))
-    fed_back.accept(engineer, hours(49))
-    fed_back.complete(engineer, "楼上卫生间地漏密封，已修复", hours(28))
-    fed_back.feed_back(lobby, "已告知业主，业主表示会观察两天", hours(27))
-    working = ticket(hours(20), concierge, TicketCategory.REPAIR, "2号楼 1 单元电梯按钮失灵",
-                     location="2号楼电梯厅", source=TicketSource.PATROL)
-    working.dispatch(engineering, engineer, concierge, "", hours(19.5))
-    working.accept(engineer, hours(19))
-    working.add_note(engineer, "已联系电梯维保单位，配件明天到", hours(18))
-    enquiry = ticket(hours(4), lobby, TicketCategory.ENQUIRY, "物业费可以用哪些方式缴纳", "HY-2-1201")
-    enquiry.answer_at_once("可在前台刷卡、扫码，或在业主小程序缴纳", lobby, hours(4))
-    dispatched = ticket(hours(3), lobby, TicketCategory.REPAIR, "客厅插座没电", "HY-4-801")
-    dispatched.dispatch(engineering, None, lobby, "", hours(2.5))
-    ticket(hours(1), lobby, TicketCategory.COMPLAINT, "楼上装修噪音扰民，中午也在施工", "HY-3-1402",
-           severity=Severity.MINOR, source=TicketSource.WALK_IN)
-    ticket(hours(0.5), concierge, TicketCategory.COMPLAINT, "地下车库 B 区积水严重，车辆无法通行",
-           location="地下车库 B 区", severity=Severity.IMPORTANT, source=TicketSource.PATROL)
-
-    for n, (unit, carrier, shelf, at) in enumerate(
-        [("HY-3-1502", Carrier.SF, "A-1", 30), ("HY-1-302", Carrier.ZTO, "A-2", 6), ("HY-4-801", Carrier.JT, "B-1", 2)]
-    ):
-        receive(prop, unit=_unit(prop, unit), carrier=carrier, tracking_no=f"DEMO2026{n:06d}", kind=ParcelKind.PARCEL,
-                count=1, shelf=shelf, recipient_name="", by=lobby, at=hours(at))
-    db.session.add(Visitor(
-        property_id=prop.id, name="孙师傅", phone="13966661234", unit=_unit(prop, "HY-3-1502"), host_name="周建国",
-        signed_in_at=hours(1.5), signed_in_by=lobby,
-    ))

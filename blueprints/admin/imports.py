@@ -59,7 +59,7 @@ def confirm_import():
         return redirect(url_for("admin.import_units"))
     rows = check_rows(read_rows(data, key), current_property())
     result = apply_rows(rows, current_property())
-    db.session.commit()
+    db.session.flush()
     storage().delete(key)
     flash(
         _(

@@ -10,7 +10,8 @@ from models import CalendarDay, Property, Role, User, UserRole, db
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
 from ..shared.localtime import today
-from ..shared.permissions import current_property, get_or_404, require, scoped
+from ..shared.modules import platform
+from ..shared.permissions import can, current_property, get_or_404, require, scoped
 from . import bp
 from .forms import CalendarDayForm, PropertyForm, UserForm, users_of_current_property
 from .services import (
@@ -25,7 +26,7 @@ from .services import (
 @bp.get("/")
 @require("admin.manage")
 def index():
-    return render("admin/index.html")
+    return render("admin/index.html", module_links=[link for link in platform().admin if can(link.permission)])
 
 
 # Properties: an admin manages the properties where they hold the admin role.
@@ -66,7 +67,7 @@ def edit_property(property_id: int | None = None):
                 create_property(target, current_user)
             elif target.code != old_code:
                 renumber_units(target)
-            db.session.commit()
+            db.session.flush()
             flash(_("已保存项目：%(name)s", name=target.name), "success")
             return redirect(url_for("admin.properties"))
     return render(
@@ -109,7 +110,7 @@ def edit_user(user_id: int | None = None):
             form.password.errors.append(_("此人还在其他项目任职，密码只能由其所有项目的管理员修改"))
         else:
             user = _save_user(form, user, roles_here)
-            db.session.commit()
+            db.session.flush()
             if user.id == current_user.id:
                 login_user(user)  # a new password ends the admin's other sessions, not this one
             flash(_("已保存用户：%(name)s", name=user.display_name), "success")
@@ -208,7 +209,7 @@ def add_calendar_day():
         day.is_workday = form.is_workday.data == "1"
         day.name = form.name.data or ""
         db.session.add(day)
-        db.session.commit()
+        db.session.flush()
         flash(_("已保存 %(day)s", day=form.day.data.isoformat()), "success")
         return redirect(url_for("admin.calendar", year=form.day.data.year))
     return _calendar_page(year, form, INVALID)
@@ -220,7 +221,7 @@ def delete_calendar_day(day_id: int):
     day = get_or_404(CalendarDay, day_id)
     if EmptyForm().validate_on_submit():
         db.session.delete(day)
-        db.session.commit()
+        db.session.flush()
     return redirect(url_for("admin.calendar", year=day.day.year))
 
 
@@ -234,6 +235,13 @@ def import_official():
         flash(_("程序内置的国家节假日数据不包含 %(year)d 年，请按国务院通知逐日录入。", year=year), "warning")
     else:
         added = import_official_calendar(current_property(), year)
-        db.session.commit()
+        db.session.flush()
         flash(_("已导入 %(year)d 年的节假日和调休安排 %(n)d 天", year=year, n=added), "success")
     return redirect(url_for("admin.calendar", year=year))
+
+
+@bp.get("/permissions")
+@require("admin.manage")
+def permission_matrix():
+    """权限一览: every permission the modules declare, and the roles holding it."""
+    return render("admin/permissions.html", modules=[m for m in platform().modules if m.permissions], roles=list(Role))

@@ -35,7 +35,7 @@ def reveal(resident_id: int):
     """Show one resident's full phone and ID number, and write that it was shown to the access log."""
     resident = get_or_404(Resident, resident_id)
     log_reveal(resident, ["phone", "id_number"])
-    db.session.commit()
+    db.session.flush()
     return render("archive/unit.html", "resident_row", resident=resident, revealed=True)
 
 

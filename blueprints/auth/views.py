@@ -1,4 +1,3 @@
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -7,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from models import User, db
+from models import User, clock, db
 
 from ..shared.extensions import limiter, login_attempt_key
 from ..shared.htmx import INVALID, render
@@ -54,8 +53,8 @@ def login():
         return render("auth/login.html", form=form, status=INVALID)
     session.clear()
     login_user(user)
-    user.last_login_at = datetime.now(timezone.utc)
-    db.session.commit()
+    user.last_login_at = clock.now()
+    db.session.flush()
     return redirect(_safe_next(form.next.data))
 
 

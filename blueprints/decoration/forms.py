@@ -11,8 +11,9 @@ from models.decoration import DEFAULT_WORK_HOURS, OWNER_BUILT, DecorationStatus,
 from ..journal.forms import UnitField
 from ..parcels.forms import compact, stripped
 from ..shared.forms import choose, max_length, optional, phone, required
-from ..shared.localtime import now, zone
+from ..shared.localtime import today
 from ..shared.offline import client_time
+from ..shared.permissions import current_property
 from ..shared.photos import PhotosField
 from .services import open_decoration
 
@@ -47,7 +48,7 @@ class EditDecorationForm(DecorationForm):
 
 
 def _default_deadline():
-    return now().date() + timedelta(days=DEADLINE_DAYS)
+    return today() + timedelta(days=DEADLINE_DAYS)
 
 
 class ViolationForm(FlaskForm):
@@ -73,7 +74,7 @@ class ViolationForm(FlaskForm):
 
     def validate_deadline(self, field):
         # Counted from the day it was found: a form sent later from the outbox keeps the date it was given.
-        found_on = client_time().astimezone(zone()).date()
+        found_on = current_property().local_day(client_time())
         if field.data and field.data < found_on:
             raise ValidationError(_("整改期限不能是过去的日期，最早为 %(d)s", d=found_on.isoformat()))
 
@@ -97,5 +98,5 @@ class ReinspectForm(FlaskForm):
             raise ValidationError(_l("未整改请写明情况及处理意见"))
 
     def validate_new_deadline(self, field):
-        if self.result.data == "not_rectified" and field.data and field.data < now().date():
+        if self.result.data == "not_rectified" and field.data and field.data < today():
             raise ValidationError(_l("新的整改期限不能是过去的日期"))

@@ -1,19 +1,17 @@
 """Decoration violations on the shift handover: re-inspections due today or already overdue."""
-from datetime import datetime, timezone
 
 from flask import url_for
 from flask_babel import gettext as _
 
-from models import Property, db
+from models import Property, clock, db
 
-from ..shared.handover import HandoverItem, handover_source
+from ..shared.handover import HandoverItem
 from .services import awaiting_reinspection
 
 
-@handover_source
 def reinspections_due(shift) -> list[HandoverItem]:
     prop = db.session.get(Property, shift.property_id)
-    today = prop.local_day(shift.handed_over_at or datetime.now(timezone.utc))
+    today = prop.local_day(shift.handed_over_at or clock.now())
     return [
         HandoverItem(
             _("待复验装修违章"),

@@ -17,8 +17,8 @@ from models.decoration import (
 from models.notifications import notify
 from models.numbering import next_number
 
+from ..shared.permissions import supervisor_ids
 from ..shared.photos import save_photos
-from ..tickets.services import supervisor_ids
 
 
 def open_decoration(unit: Unit) -> Decoration | None:

@@ -9,7 +9,7 @@ from models.attachments import attachments_of
 from models.decoration import Decoration, DecorationError, DecorationStatus, Violation, ViolationKind
 
 from ..shared.htmx import INVALID, render
-from ..shared.localtime import now
+from ..shared.localtime import today
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.printing import render_pdf
@@ -46,7 +46,7 @@ def index():
     return render(
         "decoration/index.html", "results", page=page, shown=shown, q=q, statuses=DecorationStatus,
         counts=violation_counts([d.id for d in page.items]),
-        due=len(awaiting_reinspection(current_property().id, now().date())),
+        due=len(awaiting_reinspection(current_property().id, today())),
     )
 
 
@@ -88,7 +88,7 @@ def _save(form: DecorationForm, decoration: Decoration):
             getattr(form, name).errors.append(message)
             db.session.rollback()
             return None
-    db.session.commit()
+    db.session.flush()
     flash(_("已保存装修登记：%(unit)s %(owner)s", unit=decoration.unit.archive_no, owner=decoration.owner_name), "success")
     return redirect(url_for("decoration.detail", decoration_id=decoration.id))
 
@@ -164,7 +164,7 @@ def reinspect_view(violation_id: int):
             target = form.new_deadline if form.new_deadline.data and not form.rectified else form.note
             target.errors.append(str(error))
         else:
-            db.session.commit()
+            db.session.flush()
             flash(_("复验已记录：%(n)s %(s)s", n=violation.number, s=violation.status.label), "success")
             return redirect(url_for("decoration.violation", violation_id=violation.id))
     return render_violation(violation, reinspect_form=form, status=INVALID)
@@ -183,9 +183,9 @@ def notice_pdf(violation_id: int):
 @require("decoration.view")
 def reinspections():
     """Re-inspections overdue and due today, with the coming week's for planning the rounds."""
-    today = now().date()
-    due = awaiting_reinspection(current_property().id, today + timedelta(days=7))
-    return render("decoration/reinspections.html", today=today, due=due)
+    day = today()
+    due = awaiting_reinspection(current_property().id, day + timedelta(days=7))
+    return render("decoration/reinspections.html", today=day, due=due)
 
 
 @bp.get("/repeats")

@@ -1,13 +1,12 @@
 """放行条 (seed 002 §7, seed 004 §5): goods leave with the owner's authorisation; a unit in arrears
 needs a supervisor's override; a pass is used once at the gate."""
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import Role, db
+from models import Role, clock, db
 from models.journal import Authorisation, PassStatus, ReleasePass
 from models.numbering import next_number
 
@@ -57,7 +56,7 @@ def new_pass():
                 issued_by=current_user, issued_at=issued_at, status=PassStatus.ISSUED,
             )
             db.session.add(release)
-            db.session.commit()
+            db.session.flush()
             flash(_("已开具放行条 %(number)s", number=release.number), "success")
             return redirect(url_for("journal.pass_detail", pass_id=release.id))
     return render("journal/pass_form.html", form=form, status=INVALID if request.method == "POST" else 200)
@@ -86,9 +85,9 @@ def use_pass():
     used = db.session.execute(
         sa.update(ReleasePass)
         .where(ReleasePass.id == release.id, ReleasePass.status == PassStatus.ISSUED)
-        .values(status=PassStatus.USED, used_at=datetime.now(timezone.utc), used_by_id=current_user.id)
+        .values(status=PassStatus.USED, used_at=clock.now(), used_by_id=current_user.id)
     ).rowcount
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(release)
     if used:
         flash(_("%(n)s 已放行：%(items)s", n=release.number, items=release.items[:60]), "success")

@@ -6,8 +6,8 @@ from models import db
 from models.attachments import attachments_of
 from models.journal import JournalEvent, Shift
 
-from ..shared.localtime import day_bounds, requested_day
-from ..shared.permissions import get_or_404, require, scoped
+from ..shared.localtime import requested_day
+from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.printing import render_pdf
 from . import bp
 
@@ -25,7 +25,7 @@ def handover_pdf(shift_id: int):
 @require("journal.print")
 def day_pdf():
     day = requested_day()
-    start, end = day_bounds(day)
+    start, end = current_property().day_range(day)
     shifts = db.session.scalars(
         scoped(Shift).where(Shift.opened_at < end,
                             sa.or_(Shift.handed_over_at.is_(None), Shift.handed_over_at >= start))

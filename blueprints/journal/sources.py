@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 from models import db
 from models.journal import EventKind, JournalEvent
 
-from ..shared.handover import HandoverItem, handover_source
+from ..shared.handover import HandoverItem
 
 
-@handover_source
 def held_items(shift) -> list[HandoverItem]:
     events = db.session.scalars(
         sa.select(JournalEvent)

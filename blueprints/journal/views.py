@@ -1,11 +1,10 @@
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import Role, User, db
+from models import Role, User, clock, db
 from models.attachments import attachments_of
 from models.journal import CheckResult, JournalEvent, Post, Shift, ShiftCheck, ShiftStatus
 
@@ -20,9 +19,6 @@ from . import bp
 from .forms import CheckForm, ConfirmForm, EventForm, HandOverForm, OpenShiftForm, ReviseEventForm
 from .services import JournalError, check_to_ticket, confirm_handover, hand_over, open_shift, record_check
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @bp.get("/")
@@ -45,7 +41,7 @@ def open_shift_view():
         except JournalError as error:
             flash(str(error), "error")
         else:
-            db.session.commit()
+            db.session.flush()
             return redirect(url_for("journal.shift", shift_id=shift.id))
     return redirect(url_for("journal.index"))
 
@@ -92,7 +88,7 @@ def check(shift_id: int, check_id: int):
     if form.validate_on_submit():
         try:
             record_check(item, CheckResult(form.result.data), form.note.data or "", client_time())
-            db.session.commit()
+            db.session.flush()
         except JournalError as exc:
             error = str(exc)
     else:
@@ -114,11 +110,11 @@ def check_ticket(shift_id: int, check_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        ticket = check_to_ticket(item, current_property(), current_user, _now())
+        ticket = check_to_ticket(item, current_property(), current_user, clock.now())
     except JournalError as error:
         flash(str(error), "error")
     else:
-        db.session.commit()
+        db.session.flush()
         flash(_("已转为报事 %(number)s", number=ticket.number), "success")
     return redirect(url_for("journal.shift", shift_id=shift.id))
 
@@ -153,8 +149,8 @@ def revise_event(event_id: int):
         abort(403)
     form = ReviseEventForm()
     if form.validate_on_submit():
-        event.revise(form.text.data.strip(), current_user, _now())
-        db.session.commit()
+        event.revise(form.text.data.strip(), current_user, clock.now())
+        db.session.flush()
         flash(_("已修改；原内容保留在记录中"), "success")
     return redirect(url_for("journal.shift", shift_id=event.shift_id, _anchor=f"event-{event.id}"))
 
@@ -165,8 +161,8 @@ def resolve_event(event_id: int):
     """An item held for an owner was collected: it leaves the handover list."""
     event = get_or_404(JournalEvent, event_id)
     if EmptyForm().validate_on_submit() and event.resolved_at is None:
-        event.resolved_at = _now()
-        db.session.commit()
+        event.resolved_at = clock.now()
+        db.session.flush()
     return redirect(request.referrer or url_for("journal.shift", shift_id=event.shift_id))
 
 
@@ -179,8 +175,8 @@ def hand_over_view(shift_id: int):
     form = HandOverForm()
     if form.validate_on_submit():
         try:
-            hand_over(shift, form.notes.data or "", _now())
-            db.session.commit()
+            hand_over(shift, form.notes.data or "", clock.now())
+            db.session.flush()
             return redirect(url_for("journal.shift", shift_id=shift.id, _anchor="handover"))
         except JournalError as error:
             form.notes.errors.append(str(error))
@@ -206,8 +202,8 @@ def confirm(shift_id: int):
             form.username.errors.append(_("此人不在本项目任职"))
         else:
             try:
-                confirm_handover(shift, incoming, current_property(), _now())
-                db.session.commit()
+                confirm_handover(shift, incoming, current_property(), clock.now())
+                db.session.flush()
                 flash(_("交接完成：%(name)s 已接班", name=incoming.display_name), "success")
                 return redirect(url_for("journal.shift", shift_id=shift.id))
             except JournalError as error:

@@ -1,6 +1,15 @@
 """The offline machinery's pages: the service worker, the outbox list and the offline fallback."""
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from ..shared.modules import Module, grant
+from ..shared.permissions import A, C, D, L, S
 
 bp = Blueprint("offline", __name__)
 
-from . import views  # noqa: E402,F401
+from . import views  # noqa: E402,F401 - views register their routes
+
+module = Module(
+    "offline", bp, _l("离线提交"),
+    permissions={"outbox.use": grant(_l("查看本机待同步的提交"), A, S, L, C, D)},
+)

@@ -3,21 +3,19 @@
 from flask import url_for
 from flask_babel import gettext as _
 
-from models import Property, db
 
-from ..shared.handover import HandoverItem, handover_source
+from ..shared.handover import HandoverItem
+from ..shared.localtime import local
 from .services import waiting_by_unit
 
 
-@handover_source
 def waiting_parcels(shift) -> list[HandoverItem]:
-    zone = db.session.get(Property, shift.property_id).zone
     return [
         HandoverItem(
             _("待领包裹"),
             _("%(unit)s 待领 %(n)d 件%(shelves)s，最早 %(t)s 到", unit=w.unit.archive_no, n=w.pieces,
               shelves=_("（货架 %(s)s）", s="、".join(w.shelves)) if w.shelves else "",
-              t=w.since.astimezone(zone).strftime("%m-%d %H:%M")),
+              t=local(w.since, "%m-%d %H:%M")),
             url_for("parcels.index", q=w.unit.archive_no),
         )
         for w in waiting_by_unit(shift.property_id)

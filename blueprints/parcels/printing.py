@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from models import db
 from models.parcels import Parcel
 
-from ..shared.localtime import day_bounds, requested_day
-from ..shared.permissions import require, scoped
+from ..shared.localtime import requested_day
+from ..shared.permissions import current_property, require, scoped
 from ..shared.printing import render_pdf
 from . import bp
 
@@ -16,7 +16,7 @@ from . import bp
 @require("parcels.view")
 def day_pdf():
     day = requested_day()
-    start, end = day_bounds(day)
+    start, end = current_property().day_range(day)
     received = db.session.scalars(
         scoped(Parcel).where(Parcel.received_at >= start, Parcel.received_at < end).order_by(Parcel.received_at, Parcel.id)
     ).all()

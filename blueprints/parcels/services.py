@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from itertools import groupby
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from models import Property, Unit, User, db
+from models import Property, Unit, User, clock, db
 from models.numbering import next_number
 from models.parcels import Carrier, Parcel, ParcelError, ParcelKind, ParcelStatus
 
+from ..shared.localtime import local
 from ..shared.signatures import SignatureField, save_signature
 
 
@@ -22,7 +23,7 @@ def unclaimed_days() -> int:
 
 def unclaimed_cutoff(now: datetime | None = None) -> datetime:
     """Parcels received before this and still waiting count as unclaimed (超期未领)."""
-    return (now or datetime.now(timezone.utc)) - timedelta(days=unclaimed_days())
+    return (now or clock.now()) - timedelta(days=unclaimed_days())
 
 
 def _duplicate(property_id: int, carrier: Carrier, tracking_no: str) -> Parcel | None:
@@ -36,7 +37,7 @@ def _duplicate_error(prop: Property, parcel: Parcel) -> ParcelError:
     return ParcelError(_(
         "%(carrier)s 单号 %(no)s 已于 %(t)s 登记为 %(number)s（%(unit)s，%(status)s），请勿重复登记",
         carrier=parcel.carrier.label, no=parcel.tracking_no,
-        t=parcel.received_at.astimezone(prop.zone).strftime("%m-%d %H:%M"),
+        t=local(parcel.received_at, "%m-%d %H:%M"),
         number=parcel.number, unit=parcel.unit.archive_no, status=parcel.status.label,
     ))
 

@@ -1,10 +1,9 @@
-from datetime import datetime, timezone
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import db
+from models import clock, db
 from models.parcels import Carrier, Parcel, ParcelError, ParcelKind, ParcelStatus
 
 from ..shared.htmx import INVALID, render
@@ -17,9 +16,6 @@ from .services import (
 )
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 @bp.get("/")
 @require("parcels.view")
@@ -28,7 +24,7 @@ def index():
     page = db.paginate(filters.select(current_property().id), per_page=30, error_out=False)
     return render(
         "parcels/index.html", "results", page=page, filters=filters, summary=waiting_summary(current_property().id),
-        cutoff=unclaimed_cutoff(), days=unclaimed_days(), as_of=_now(),
+        cutoff=unclaimed_cutoff(), days=unclaimed_days(), as_of=clock.now(),
     )
 
 
@@ -104,10 +100,10 @@ def pick_up(parcel_id: int):
         parcels = [parcel, *lock(parcel.property_id, form.together.data)]
         try:
             hand_out(parcels, collector_name=form.collector_name.data,
-                     id_hint=form.collector_id_hint.data or "", signature=form.signature, by=current_user, at=_now())
+                     id_hint=form.collector_id_hint.data or "", signature=form.signature, by=current_user, at=clock.now())
         except ParcelError as error:
             return _refuse(error, parcel)
-        db.session.commit()
+        db.session.flush()
         flash(_("已发放 %(pieces)d 件给 %(name)s：%(numbers)s", pieces=sum(p.count for p in parcels),
                 name=parcel.collector_name, numbers="、".join(p.number for p in parcels)), "success")
         return redirect(url_for("parcels.detail", parcel_id=parcel.id))
@@ -124,8 +120,8 @@ def send_back(parcel_id: int):
         return _refuse(error, parcel)
     form = ReturnForm()
     if form.validate_on_submit():
-        parcel.send_back(form.reason.data, current_user, _now())
-        db.session.commit()
+        parcel.send_back(form.reason.data, current_user, clock.now())
+        db.session.flush()
         flash(_("%(number)s 已退回快递公司", number=parcel.number), "success")
         return redirect(url_for("parcels.detail", parcel_id=parcel.id))
     return render_detail(parcel, return_form=form, status=INVALID)

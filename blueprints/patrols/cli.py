@@ -1,23 +1,24 @@
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import click
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 
-from models import Property, db
+from models import Property, clock, db
 
-from . import bp
 from .services import mark_missed, schedule_rounds
 
 
-@bp.cli.command("patrols-schedule")
+@click.command("patrols-schedule")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Make the rounds of this day (default: today where each property is).")
+@with_appcontext
 def schedule(day: datetime | None) -> None:
     """Make the day's patrol rounds from the schedules and mark rounds past their window as missed.
 
     Idempotent: run it from cron as often as you like (e.g. every 15 minutes).
     """
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     for prop in db.session.scalars(sa.select(Property).where(Property.active).order_by(Property.code)):
         on: date = day.date() if day else prop.local_day(now)
         created = schedule_rounds(prop, on)

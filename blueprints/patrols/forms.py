@@ -7,8 +7,8 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Regexp, ValidationError
 
-from models import Outcome, RouteKind, TicketCategory
-from models.patrols import STANDARD_CHECKS, WEEKDAY_LABELS
+from models.patrols import Outcome, RouteKind, STANDARD_CHECKS, WEEKDAY_LABELS
+from models.tickets import TicketCategory
 
 from ..admin.forms import MultiCheckboxField
 from ..shared.forms import choose, max_length, optional, required

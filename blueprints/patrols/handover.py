@@ -1,39 +1,33 @@
 """Patrols on the shift handover: recent rounds not yet walked or still being walked, and findings
 whose repair the next shift keeps following up."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
-from models import FindingStatus, PatrolFinding, PatrolRound, Property, RoundStatus, db
+from models import Property, clock, db
+from models.patrols import FindingStatus, PatrolFinding, RoundStatus
 
-from ..shared.handover import HandoverItem, handover_source
+from ..shared.handover import HandoverItem
+from ..shared.localtime import local
+from .services import rounds_of
 
 
-@handover_source
 def rounds_not_walked(shift) -> list[HandoverItem]:
     """Rounds of the last 24 hours and the rest of today still due or being walked: a night shift
     handing over after midnight passes on the round it left at 23:30."""
     prop = db.session.get(Property, shift.property_id)
-    zone = prop.zone
-    until = shift.handed_over_at or datetime.now(timezone.utc)
-    end_of_today = prop.day_range(prop.local_day(until))[1]
-    rounds = db.session.scalars(
-        sa.select(PatrolRound)
-        .where(PatrolRound.property_id == prop.id, PatrolRound.scheduled_for >= until - timedelta(days=1),
-               PatrolRound.scheduled_for < end_of_today,
-               PatrolRound.status.in_([RoundStatus.DUE, RoundStatus.IN_PROGRESS]))
-        .order_by(PatrolRound.scheduled_for)
-    )
+    until = shift.handed_over_at or clock.now()
+    today = prop.local_day(until)
     return [
-        HandoverItem(_("未完成的巡查"), f"{r.scheduled_for.astimezone(zone).strftime('%H:%M')} {r.route.name}（{r.status.label}）",
-                     url_for("patrols.round_page", round_id=r.id))
-        for r in rounds
+        HandoverItem(_("未完成的巡查"), f"{local(r.scheduled_for, '%H:%M')} {r.route.name}（{r.status.label}）",
+                     url_for("patrols.round_page", round_id=r.id) if r.id else url_for("patrols.index", date=prop.local_day(r.scheduled_for)))
+        for r in rounds_of(prop, today - timedelta(days=1), today)
+        if r.scheduled_for >= until - timedelta(days=1) and r.status in (RoundStatus.DUE, RoundStatus.IN_PROGRESS)
     ]
 
 
-@handover_source
 def open_findings(shift) -> list[HandoverItem]:
     findings = db.session.scalars(
         sa.select(PatrolFinding)

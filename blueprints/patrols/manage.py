@@ -5,16 +5,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
-from models import Building, PatrolCheckpoint, PatrolResult, PatrolRound, PatrolRoute, PatrolSchedule, RouteKind, db
-from models.patrols import STANDARD_CHECKS
+from models import Building, db
+from models.patrols import (
+    PatrolCheckpoint,
+    PatrolResult,
+    PatrolRound,
+    PatrolRoute,
+    PatrolSchedule,
+    RouteKind,
+    STANDARD_CHECKS,
+)
 
 from ..shared.crud import Column, Register, add_register_views
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
-from ..shared.permissions import current_property, get_or_404, require, scoped
+from ..shared.permissions import current_property, get_or_404, require, scoped, staff_holding
 from . import bp
 from .forms import CheckpointForm, RouteForm, ScheduleForm
-from .services import new_code, walkers
+from .services import new_code
 
 
 def _taken(stmt) -> bool:
@@ -75,7 +83,7 @@ def _checkpoint_form(obj=None) -> CheckpointForm:
 def _schedule_form() -> ScheduleForm:
     form = ScheduleForm()
     form.assignee_id.choices = [SelectChoice("", _("（不指定）"))] + [
-        SelectChoice(u.id, u.display_name) for u in walkers(current_property())
+        SelectChoice(u.id, u.display_name) for u in staff_holding("patrols.walk", current_property().id)
     ]
     return form
 
@@ -129,7 +137,7 @@ def add_checkpoint(route_id: int):
                                           position=max((c.position for c in route.checkpoints), default=0) + 1)
             _fill_checkpoint(form, checkpoint)
             db.session.add(checkpoint)
-            db.session.commit()
+            db.session.flush()
             flash(_("已添加检查点：%(name)s（编码 %(code)s）", name=checkpoint.name, code=checkpoint.code), "success")
             return redirect(url_for("patrols.route", route_id=route.id, _anchor="checkpoints"))
     return render_route(route, checkpoint_form=form, status=INVALID)
@@ -145,7 +153,7 @@ def edit_checkpoint(checkpoint_id: int):
             form.code.errors.append(_("本项目已有这个编码的检查点"))
         else:
             _fill_checkpoint(form, checkpoint)
-            db.session.commit()
+            db.session.flush()
             flash(_("已保存：%(name)s", name=checkpoint.name), "success")
             return redirect(url_for("patrols.route", route_id=checkpoint.route_id, _anchor="checkpoints"))
     status = INVALID if request.method == "POST" else 200
@@ -166,7 +174,7 @@ def move_checkpoint(checkpoint_id: int):
         order[index], order[other] = order[other], order[index]
     for position, item in enumerate(order, 1):
         item.position = position
-    db.session.commit()
+    db.session.flush()
     return redirect(url_for("patrols.route", route_id=checkpoint.route_id, _anchor=f"checkpoint-{checkpoint.id}"))
 
 
@@ -178,7 +186,7 @@ def toggle_checkpoint(checkpoint_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     checkpoint.active = not checkpoint.active
-    db.session.commit()
+    db.session.flush()
     flash(_("已启用：%(name)s", name=checkpoint.name) if checkpoint.active else _("已停用：%(name)s", name=checkpoint.name),
           "success")
     return redirect(url_for("patrols.route", route_id=checkpoint.route_id, _anchor="checkpoints"))
@@ -195,7 +203,7 @@ def delete_checkpoint(checkpoint_id: int):
     else:
         flash(_("已删除：%(name)s", name=checkpoint.name), "success")
         db.session.delete(checkpoint)
-        db.session.commit()
+        db.session.flush()
     return redirect(url_for("patrols.route", route_id=checkpoint.route_id, _anchor="checkpoints"))
 
 
@@ -213,7 +221,7 @@ def add_schedule(route_id: int):
                 property_id=route.property_id, route=route, at=at, weekdays="".join(sorted(form.weekdays.data)),
                 window_minutes=form.window_minutes.data, assignee_id=form.assignee_id.data,
             ))
-            db.session.commit()
+            db.session.flush()
             flash(_("已添加巡查时间 %(t)s；从下一次安排起生效", t=at.strftime("%H:%M")), "success")
             return redirect(url_for("patrols.route", route_id=route.id, _anchor="schedules"))
     return render_route(route, schedule_form=form, status=INVALID)
@@ -226,7 +234,7 @@ def toggle_schedule(schedule_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     schedule.active = not schedule.active
-    db.session.commit()
+    db.session.flush()
     return redirect(url_for("patrols.route", route_id=schedule.route_id, _anchor="schedules"))
 
 
@@ -240,6 +248,6 @@ def delete_schedule(schedule_id: int):
         flash(_("按这个时间已安排过巡查，不能删除；不再使用请停用"), "error")
     else:
         db.session.delete(schedule)
-        db.session.commit()
+        db.session.flush()
         flash(_("已删除巡查时间 %(t)s", t=schedule.at.strftime("%H:%M")), "success")
     return redirect(url_for("patrols.route", route_id=schedule.route_id, _anchor="schedules"))

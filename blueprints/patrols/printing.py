@@ -3,7 +3,7 @@ import segno
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from models import PatrolRound, PatrolRoute
+from models.patrols import PatrolRound, PatrolRoute
 
 from ..shared.permissions import current_property, get_or_404, require
 from ..shared.printing import render_pdf

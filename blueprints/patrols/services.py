@@ -9,9 +9,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from models import (
-    Department,
-    DepartmentKind,
+from models import Department, DepartmentKind, Property, User, db
+from models.patrols import (
     FindingStatus,
     Outcome,
     PatrolCheckpoint,
@@ -21,21 +20,12 @@ from models import (
     PatrolRound,
     PatrolRoute,
     PatrolSchedule,
-    Property,
-    Role,
     RoundStatus,
-    Ticket,
-    TicketCategory,
-    TicketSource,
-    TicketStatus,
-    User,
-    UserRole,
-    db,
 )
+from models.tickets import Ticket, TicketCategory, TicketSource, TicketStatus
 from models.attachments import Attachment
 from models.numbering import next_number
 
-from ..shared.permissions import PERMISSIONS
 from ..shared.photos import save_photos
 from ..shared.storage import put_for_transaction, storage
 from ..tickets.services import create_ticket
@@ -74,22 +64,36 @@ def missing_rounds(prop: Property, day: date) -> list[tuple[PatrolSchedule, date
     return [(s, at) for s, at in wanted if (s.route_id, at) not in existing]
 
 
+def _new_round(prop: Property, schedule: PatrolSchedule, at: datetime) -> PatrolRound:
+    return PatrolRound(
+        property_id=prop.id, route=schedule.route, schedule=schedule, scheduled_for=at,
+        due_by=at + timedelta(minutes=schedule.window_minutes), assignee=schedule.assignee, status=RoundStatus.DUE,
+    )
+
+
+def _make_round(prop: Property, schedule: PatrolSchedule, at: datetime) -> PatrolRound | None:
+    """The scheduled round, numbered and saved; None when another request made it at this very moment."""
+    round_ = _new_round(prop, schedule, at)
+    try:
+        # The savepoint also gives the number back when the constraint refuses the round.
+        with db.session.begin_nested():
+            round_.number = next_number(prop, "XC", at)
+            db.session.add(round_)
+    except sa.exc.IntegrityError:
+        return None
+    return round_
+
+
 def schedule_rounds(prop: Property, day: date) -> int:
-    """Create the rounds due on `day`; running it again creates nothing. Returns how many were made."""
-    created = 0
-    for schedule, at in missing_rounds(prop, day):
-        try:
-            # The savepoint also gives the number back when the constraint refuses the round.
-            with db.session.begin_nested():
-                db.session.add(PatrolRound(
-                    property_id=prop.id, number=next_number(prop, "XC", at), route_id=schedule.route_id,
-                    schedule=schedule, scheduled_for=at, due_by=at + timedelta(minutes=schedule.window_minutes),
-                    assignee_id=schedule.assignee_id, status=RoundStatus.DUE,
-                ))
-        except sa.exc.IntegrityError:
-            continue  # made at this very moment by cron or another page: the constraint kept one
-        created += 1
-    return created
+    """Create the rounds due on `day` (cron); running it again creates nothing. Returns how many were made."""
+    return sum(_make_round(prop, schedule, at) is not None for schedule, at in missing_rounds(prop, day))
+
+
+def start_scheduled_round(prop: Property, schedule: PatrolSchedule, day: date) -> PatrolRound:
+    """The round `schedule` wants on `day`, made now if cron has not made it yet."""
+    at = datetime.combine(day, schedule.at, prop.zone)
+    existing = sa.select(PatrolRound).where(PatrolRound.route_id == schedule.route_id, PatrolRound.scheduled_for == at)
+    return db.session.scalar(existing) or _make_round(prop, schedule, at) or db.session.scalar(existing)
 
 
 def _overdue_rounds(prop: Property, now: datetime) -> sa.Select:
@@ -111,31 +115,14 @@ def mark_missed(prop: Property, now: datetime) -> int:
     return len(rounds)
 
 
-def rounds_need_upkeep(prop: Property, now: datetime) -> bool:
-    """Whether today's rounds are still to be made, or some are past their window (cron has not run)."""
-    today = prop.local_day(now)
-    overdue = db.session.scalar(sa.select(_overdue_rounds(prop, now).exists()))
-    return overdue or bool(missing_rounds(prop, today))
-
-
-def keep_rounds_current(prop: Property, now: datetime) -> None:
-    """Make today's rounds and mark the missed ones when cron has not (yet) run, from the pages that
-    list rounds. It commits its own small transaction before the page reads on: idempotent through the
-    unique constraint, and a write that loses a race on SQLite is left to the next page or to cron."""
-    if not rounds_need_upkeep(prop, now):
-        return
-    try:
-        schedule_rounds(prop, prop.local_day(now))
-        mark_missed(prop, now)
-        db.session.commit()
-    except sa.exc.OperationalError:
-        db.session.rollback()
-
-
-def today_rounds(prop: Property, now: datetime) -> list[PatrolRound]:
-    keep_rounds_current(prop, now)
-    today = prop.local_day(now)
-    return list(db.session.scalars(rounds_between(prop, today, today)))
+def rounds_of(prop: Property, first: date, last: date) -> list[PatrolRound]:
+    """The rounds of these days, with those the schedules want that cron has not made yet (unsaved: no
+    id, no number), in order of time. Pages show these; only starting a round saves it."""
+    made = list(db.session.scalars(rounds_between(prop, first, last)))
+    planned = [_new_round(prop, schedule, at)
+               for day in (first + timedelta(days=n) for n in range((last - first).days + 1))
+               for schedule, at in missing_rounds(prop, day)]
+    return sorted(made + planned, key=lambda r: (r.scheduled_for, r.route_id))
 
 
 def start_ad_hoc_round(prop: Property, route: PatrolRoute, by: User, at: datetime) -> PatrolRound:
@@ -220,18 +207,6 @@ def repair_departments(prop: Property) -> list[Department]:
         sa.select(Department).where(Department.property_id == prop.id, Department.kind.in_(REPAIR_DEPARTMENTS))
     ).all()
     return sorted(departments, key=lambda d: (REPAIR_DEPARTMENTS.index(d.kind), d.id))
-
-
-def walkers(prop: Property) -> list[User]:
-    """Active staff of the property who may walk rounds."""
-    roles = [role for role in Role if role in PERMISSIONS["patrols.walk"]]
-    return list(db.session.scalars(
-        sa.select(User)
-        .where(User.active, User.id.in_(
-            sa.select(UserRole.user_id).where(UserRole.property_id == prop.id, UserRole.role.in_(roles))
-        ))
-        .order_by(User.display_name)
-    ))
 
 
 def record_result(
@@ -336,20 +311,20 @@ def finish_round(round_: PatrolRound, by: User, at: datetime, note: str) -> None
     round_.finish(by, at, note)
 
 
-def progress(rounds: list[PatrolRound]) -> dict[int, tuple[int, int]]:
+def progress(rounds: list[PatrolRound]) -> dict[PatrolRound, tuple[int, int]]:
     """(checkpoints recorded, checkpoints on the route) for each round, in two queries."""
     if not rounds:
         return {}
     done = dict(db.session.execute(
         sa.select(PatrolResult.round_id, sa.func.count(PatrolResult.id))
-        .where(PatrolResult.round_id.in_([r.id for r in rounds])).group_by(PatrolResult.round_id)
+        .where(PatrolResult.round_id.in_([r.id for r in rounds if r.id])).group_by(PatrolResult.round_id)
     ).all())
     total = dict(db.session.execute(
         sa.select(PatrolCheckpoint.route_id, sa.func.count(PatrolCheckpoint.id))
         .where(PatrolCheckpoint.route_id.in_({r.route_id for r in rounds}), PatrolCheckpoint.active)
         .group_by(PatrolCheckpoint.route_id)
     ).all())
-    return {r.id: (done.get(r.id, 0), total.get(r.route_id, 0)) for r in rounds}
+    return {r: (done.get(r.id, 0), total.get(r.route_id, 0)) for r in rounds}
 
 
 def rounds_between(prop: Property, first: date, last: date) -> sa.Select:

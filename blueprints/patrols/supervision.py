@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
 
-from models import Outcome, PatrolCheckpoint, PatrolResult, PatrolRound, RoundStatus, db
+from models import clock, db
+from models.patrols import Outcome, PatrolCheckpoint, PatrolResult, PatrolRound, RoundStatus
 
 from ..shared.htmx import render
-from ..shared.localtime import now as local_now
+from ..shared.localtime import today as local_today
 from ..shared.permissions import current_property, get_or_404, require
 from . import bp
-from .services import open_findings_of, rounds_between
+from .services import open_findings_of, rounds_of
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 366
@@ -24,7 +25,7 @@ MAX_DAYS = 366
 
 def requested_range() -> tuple[date, date]:
     """?start=&end= (YYYY-MM-DD), by default the last seven days; at most a year, in order."""
-    today = local_now().date()
+    today = local_today()
     try:
         last = date.fromisoformat(request.args.get("end", ""))
     except ValueError:
@@ -52,11 +53,12 @@ class Completion:
     def rate(self) -> float | None:
         return self.done / self.scheduled if self.scheduled else None
 
-    def add(self, round_: PatrolRound) -> None:
+    def add(self, round_: PatrolRound, now: datetime) -> None:
+        status = round_.status_at(now)
         self.scheduled += 1
-        self.done += round_.status is RoundStatus.DONE
-        self.missed += round_.status is RoundStatus.MISSED
-        self.open += round_.status in (RoundStatus.DUE, RoundStatus.IN_PROGRESS)
+        self.done += status is RoundStatus.DONE
+        self.missed += status is RoundStatus.MISSED
+        self.open += status in (RoundStatus.DUE, RoundStatus.IN_PROGRESS)
         self.late += round_.started_late
 
 
@@ -83,12 +85,12 @@ class Walker:
 def supervision():
     prop = current_property()
     first, last = requested_range()
-    now = datetime.now(timezone.utc)
-    rounds = [r for r in db.session.scalars(rounds_between(prop, first, last)) if r.scheduled_for <= now]
+    now = clock.now()
+    rounds = [r for r in rounds_of(prop, first, last) if r.scheduled_for <= now]
     by_route: dict[int, Completion] = {}
     walkers: dict[int, Walker] = {}
     for round_ in rounds:
-        by_route.setdefault(round_.route_id, Completion(round_.route.name)).add(round_)
+        by_route.setdefault(round_.route_id, Completion(round_.route.name)).add(round_, now)
         if round_.started_by is not None:
             walker = walkers.setdefault(round_.started_by_id, Walker(round_.started_by.display_name))
             walker.rounds += 1
@@ -106,8 +108,8 @@ def supervision():
             walkers[user_id].scanned += count if scanned else 0
     total = Completion(_("合计"))
     for round_ in rounds:
-        total.add(round_)
-    attention = [r for r in rounds if r.status is RoundStatus.MISSED or r.overdue(now) or r.started_late]
+        total.add(round_, now)
+    attention = [r for r in rounds if r.status_at(now) is RoundStatus.MISSED or r.overdue(now) or r.started_late]
     return render(
         "patrols/supervision.html", first=first, last=last, routes=sorted(by_route.values(), key=lambda c: c.name),
         total=total, walkers=sorted(walkers.values(), key=lambda w: w.name), attention=attention[::-1],

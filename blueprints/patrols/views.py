@@ -1,21 +1,21 @@
 """Today's rounds, and a round on the tablet: start, one small offline form per checkpoint, finish."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from models import (
-    Department,
+from models import Department, clock, db
+from models.patrols import (
     Outcome,
     PatrolCheckpoint,
     PatrolError,
     PatrolRound,
     PatrolRoute,
+    PatrolSchedule,
     RoundStatus,
-    TicketCategory,
-    db,
 )
+from models.tickets import TicketCategory
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
@@ -27,20 +27,17 @@ from .forms import AdHocRoundForm, FinishForm, ResultForm
 from .services import (
     code_problem,
     finish_round,
-    keep_rounds_current,
     open_findings,
     open_findings_of,
     photos_of,
     progress,
     record_result,
     repair_departments,
-    rounds_between,
+    rounds_of,
     start_ad_hoc_round,
+    start_scheduled_round,
 )
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @bp.get("/")
@@ -48,11 +45,10 @@ def _now() -> datetime:
 def index():
     prop = current_property()
     day = requested_day()
-    keep_rounds_current(prop, _now())
-    rounds = db.session.scalars(rounds_between(prop, day, day)).all()
+    rounds = rounds_of(prop, day, day)
     return render(
         "patrols/index.html", day=day, rounds=rounds, progress=progress(rounds), findings=open_findings_of(prop),
-        ad_hoc_form=_ad_hoc_form(), as_of=_now(), prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
+        ad_hoc_form=_ad_hoc_form(), as_of=clock.now(), prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
     )
 
 
@@ -87,7 +83,7 @@ def render_round(round_: PatrolRound, *, failed: dict[int, ResultForm] | None = 
     return render(
         "patrols/round.html", round=round_, checkpoints=checkpoints, forms=forms, findings=findings,
         results={r.checkpoint_id: r for r in round_.results}, photos=photos_of(round_.results), walkable=walkable,
-        finish_form=finish_form or FinishForm(formdata=None), Outcome=Outcome, as_of=_now(), status=status,
+        finish_form=finish_form or FinishForm(formdata=None), Outcome=Outcome, as_of=clock.now(), status=status,
     )
 
 
@@ -169,6 +165,21 @@ def finish(round_id: int):
     return render_round(round_, finish_form=form, status=INVALID)
 
 
+@bp.post("/schedules/<int:schedule_id>/<day>/start")
+@require("patrols.walk")
+def start_scheduled(schedule_id: int, day: str):
+    """Start a round the schedule wants that cron has not made yet."""
+    schedule = get_or_404(PatrolSchedule, schedule_id)
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    round_ = start_scheduled_round(current_property(), schedule, on)
+    return redirect(url_for("patrols.round_page", round_id=round_.id), 303)
+
+
 def _ad_hoc_form() -> AdHocRoundForm:
     form = AdHocRoundForm()
     form.route_id.choices = [
@@ -185,6 +196,6 @@ def ad_hoc_round():
     if not form.validate_on_submit():
         abort(400)
     route = get_or_404(PatrolRoute, form.route_id.data)
-    round_ = start_ad_hoc_round(current_property(), route, current_user, _now())
-    db.session.commit()
+    round_ = start_ad_hoc_round(current_property(), route, current_user, clock.now())
+    db.session.flush()
     return redirect(url_for("patrols.round_page", round_id=round_.id))

@@ -6,18 +6,8 @@ from datetime import date, datetime, time
 
 import sqlalchemy as sa
 
-from models import (
-    Department,
-    Nature,
-    Property,
-    Satisfaction,
-    Severity,
-    Ticket,
-    TicketCategory,
-    TicketStatus,
-    TicketVisit,
-    db,
-)
+from models import Department, Property, db
+from models.tickets import Nature, Satisfaction, Severity, Ticket, TicketCategory, TicketStatus, TicketVisit
 
 
 def month_start(year: int, month: int) -> date:

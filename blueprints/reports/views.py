@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from models import Nature, Satisfaction, Severity, TicketCategory, TicketStatus
+from models.tickets import Nature, Satisfaction, Severity, TicketCategory, TicketStatus
 
 from ..shared.htmx import render
-from ..shared.localtime import now
+from ..shared.localtime import today
 from ..shared.permissions import current_property, require
 from ..shared.printing import render_pdf
 from . import bp
@@ -22,7 +22,7 @@ def _requested_month() -> date:
         year, month = map(int, request.args.get("month", "").split("-"))
         return date(year, month, 1)
     except ValueError:
-        return now().date().replace(day=1)
+        return today().replace(day=1)
 
 
 def _report(month: date) -> dict:

@@ -69,7 +69,7 @@ def add_register_views(bp: Blueprint, reg: Register) -> None:
         obj = get_or_404(reg.model, record_id) if record_id else None
         if obj is not None and reg.on_open and request.method == "GET":
             reg.on_open(obj)
-            db.session.commit()
+            db.session.flush()
         form = reg.form(obj=obj, **reg.form_kwargs(obj))
         if form.validate_on_submit():
             target = obj or reg.model(property_id=current_property().id)
@@ -82,7 +82,7 @@ def add_register_views(bp: Blueprint, reg: Register) -> None:
                 else:
                     form.populate_obj(target)
                 db.session.add(target)
-                db.session.commit()
+                db.session.flush()
                 flash(_("已保存：%(name)s", name=str(target)), "success")
                 return redirect(url_for(endpoint("list")))
         status = INVALID if request.method == "POST" else 200
@@ -97,7 +97,7 @@ def add_register_views(bp: Blueprint, reg: Register) -> None:
         else:
             name = str(obj)
             db.session.delete(obj)
-            db.session.commit()
+            db.session.flush()
             flash(_("已删除：%(name)s", name=name), "success")
         return redirect(url_for(endpoint("list")))
 

@@ -1,10 +1,17 @@
-"""Times are stored in UTC and shown in the current property's time zone (one place does it)."""
+"""Times are stored in UTC (`models.clock.now()`) and shown in the current property's time zone.
+
+The property's own clock (`Property.zone`, `Property.local_day`, `Property.day_range`) gives dates and
+day boundaries; this module adds what a request needs: the `local` filter, today's date where the
+current property is, and the day a page asks for.
+"""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
+
+from models import clock
 
 from .permissions import current_property
 
@@ -18,19 +25,9 @@ def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(zone()).strftime(fmt) if value else ""
 
 
-def now() -> datetime:
-    return datetime.now(zone())
-
-
 def today() -> date:
     """Today where the current property is (the server's own date may still be yesterday's)."""
-    return now().date()
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The start and end of a local calendar day, as aware datetimes for queries on UTC columns."""
-    start = datetime.combine(day, time(), zone())
-    return start, start + timedelta(days=1)
+    return clock.now().astimezone(zone()).date()
 
 
 def requested_day(arg: str = "date") -> date:

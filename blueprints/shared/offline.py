@@ -5,7 +5,7 @@ A form rendered with the `offline_form` macro is submitted by static/js/offline.
 `X-Offline-Submit`. The view is wrapped with `@offline_submit`:
 
 - a new key: the view runs; on success the key, a digest of the body and the outcome are stored in
-  the same transaction as the record (this decorator commits, the view only flushes);
+  the same transaction as the record (the request's one commit, see app.py);
 - the same key and body again (a replay): the stored outcome is returned and nothing is created;
 - the same key with another body: 409;
 - a validation error (422) stores nothing, so the corrected form can be sent with the same key.
@@ -26,7 +26,7 @@ from flask import abort, jsonify, make_response, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import db
+from models import clock, db
 from models.offline import IdempotencyKey
 
 from .permissions import current_property
@@ -42,7 +42,7 @@ def is_script_submit() -> bool:
 
 def client_time() -> datetime:
     """When the user did it: the device's time of the action, else the time it arrived."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     raw = request.headers.get("X-Client-Time") or request.form.get("_client_time", "")
     try:
         sent = datetime.fromisoformat(raw.replace("Z", "+00:00"))
@@ -114,10 +114,7 @@ def offline_submit(view):
     def wrapped(*args, **kwargs):
         key = request.headers.get("X-Idempotency-Key") or request.form.get("_idempotency_key")
         if request.method != "POST" or not key:
-            response = make_response(view(*args, **kwargs))
-            if request.method == "POST" and response.status_code < 400:
-                db.session.commit()
-            return response
+            return make_response(view(*args, **kwargs))
         if not KEY_PATTERN.match(key):
             return make_response(jsonify(error=_("提交编号格式不正确")), 400)
         digest = request_digest()
@@ -125,7 +122,6 @@ def offline_submit(view):
             return _replay(stored, digest)
         response = make_response(view(*args, **kwargs))
         if response.status_code >= 400:
-            db.session.rollback()
             return response
         location = response.headers.get("Location", request.path)
         db.session.add(
@@ -141,7 +137,7 @@ def offline_submit(view):
             )
         )
         try:
-            db.session.commit()
+            db.session.flush()
         except sa.exc.IntegrityError:
             # The same key arrived twice at once (PostgreSQL): the other request won; answer as it did.
             db.session.rollback()

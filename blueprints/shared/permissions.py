@@ -1,5 +1,7 @@
 """Who may do what, in which property: the one mechanism every blueprint uses.
 
+- Each module declares its permissions and the roles holding them (`permissions=` of its `Module`,
+  see modules.py); the admin page 权限一览 shows the whole matrix.
 - `@require("perm")` on a view: anonymous → login page, no such permission in the current property → 403.
 - `scoped(Model)` / `get_or_404(Model, id)` for queries: a record of another property is a 404.
 """
@@ -11,46 +13,11 @@ import sqlalchemy as sa
 from flask import abort, g, session
 from flask_login import current_user, login_required
 
-from models import Property, Role, db
+from models import Property, Role, User, UserRole, db
+
+from .modules import platform
 
 A, S, L, C, D = Role.ADMIN, Role.SUPERVISOR, Role.LOBBY, Role.CONCIERGE, Role.DEPARTMENT
-
-PERMISSIONS: dict[str, frozenset[Role]] = {
-    "dashboard.view": frozenset({A, S, L, C, D}),
-    "outbox.use": frozenset({A, S, L, C, D}),
-    "files.view": frozenset({A, S, L, C, D}),
-    "tickets.view": frozenset({A, S, L, C, D}),
-    "tickets.register": frozenset({S, L, C}),
-    "tickets.dispatch": frozenset({S, L, C}),
-    "tickets.work": frozenset({S, D}),
-    "tickets.feedback": frozenset({S, L, C}),
-    "tickets.visit": frozenset({S, L, C}),
-    "tickets.capa": frozenset({S, A}),
-    "reports.view": frozenset({S, A}),
-    "tickets.settings": frozenset({A}),
-    "journal.view": frozenset({A, S, L, C}),
-    "journal.work": frozenset({S, L, C}),
-    "journal.print": frozenset({A, S, L}),
-    "passes.view": frozenset({A, S, L, C, D}),
-    "passes.issue": frozenset({S, L}),
-    "passes.use": frozenset({S, L, C, D}),
-    "visitors.view": frozenset({A, S, L, C}),
-    "visitors.register": frozenset({S, L, C}),
-    "visitors.blocklist": frozenset({S}),
-    "parcels.view": frozenset({A, S, L, C}),
-    "parcels.work": frozenset({S, L, C}),
-    "patrols.view": frozenset({A, S, C, L}),
-    "patrols.walk": frozenset({S, C}),
-    "patrols.manage": frozenset({A, S}),
-    "decoration.view": frozenset({A, S, L, C}),
-    "decoration.manage": frozenset({A, S, L}),
-    "decoration.inspect": frozenset({S, C}),
-    "admin.manage": frozenset({A}),
-    "archive.view": frozenset({A, S, L, C}),
-    "archive.reveal": frozenset({A, S}),
-    "archive.print": frozenset({A, S}),
-    "audit.read": frozenset({A, S}),
-}
 
 
 def current_property() -> Property | None:
@@ -79,14 +46,17 @@ def current_roles() -> frozenset[Role]:
     return g.roles
 
 
+def roles_holding(permission: str) -> frozenset[Role]:
+    return platform().permissions[permission].roles
+
+
 def can(permission: str) -> bool:
     """Whether the current user holds `permission` in the current property (also used by templates)."""
-    return bool(current_roles() & PERMISSIONS[permission])
+    return bool(current_roles() & roles_holding(permission))
 
 
 def require(permission: str):
-    if permission not in PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}")
+    """Guard a view; the app refuses to start when no module declares `permission`."""
 
     def decorator(view):
         @wraps(view)
@@ -109,3 +79,20 @@ def scoped(model) -> sa.Select:
 
 def get_or_404(model, record_id):
     return db.first_or_404(scoped(model).where(model.id == record_id))
+
+
+def staff(property_id: int, roles=None) -> list[User]:
+    """Active users holding any of `roles` (default: any role) in the property, by name."""
+    held = sa.select(UserRole.user_id).where(UserRole.property_id == property_id)
+    if roles is not None:
+        held = held.where(UserRole.role.in_(list(roles)))
+    return list(db.session.scalars(sa.select(User).where(User.active, User.id.in_(held)).order_by(User.display_name)))
+
+
+def staff_holding(permission: str, property_id: int) -> list[User]:
+    return staff(property_id, roles_holding(permission))
+
+
+def supervisor_ids(property_id: int) -> list[int]:
+    """Whom to tell when something needs a supervisor's attention."""
+    return [user.id for user in staff(property_id, {Role.SUPERVISOR})]

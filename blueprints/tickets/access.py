@@ -1,7 +1,8 @@
 """Record-level rules on top of the role permissions: who may act on this ticket."""
 from flask_login import current_user
 
-from models import Role, Ticket
+from models import Role
+from models.tickets import Ticket
 
 from ..shared.permissions import current_roles
 

@@ -2,14 +2,14 @@
 feedback to the customer, return visit, close. Each is a POST from the ticket's page."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import Department, Satisfaction, Ticket, TicketError, TicketSettings, TicketVisit, User, VisitMethod, db
+from models import Department, User, clock, db
+from models.tickets import Satisfaction, Ticket, TicketError, TicketSettings, TicketVisit, VisitMethod
 from models.calendar import WorkingCalendar
 
 from ..shared.htmx import INVALID
@@ -21,9 +21,6 @@ from .forms import ActionForm, DispatchForm, NoteForm, VisitForm, WorkNoteForm
 from .views import render_detail
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 def _perform(ticket_id: int, form_cls, step, *, allowed=lambda ticket: True, done_message: str):
     ticket = get_or_404(Ticket, ticket_id)
@@ -34,7 +31,7 @@ def _perform(ticket_id: int, form_cls, step, *, allowed=lambda ticket: True, don
         try:
             ticket.check_version(form.seen_version())
             step(ticket, form)
-            db.session.commit()
+            db.session.flush()
         except StaleDataError:
             db.session.rollback()
             form.form_errors.append(_("这张报事单刚被其他人更新过（见下方处理过程），请确认后再操作。"))
@@ -54,7 +51,7 @@ def dispatch(ticket_id: int):
     def dispatch(ticket, form):
         department = db.session.get(Department, form.department_id.data)
         assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
-        ticket.dispatch(department, assignee, current_user, form.note.data or "", _now())
+        ticket.dispatch(department, assignee, current_user, form.note.data or "", clock.now())
 
     return _perform(ticket_id, DispatchForm, dispatch, done_message=_("已派工"))
 
@@ -63,7 +60,7 @@ def dispatch(ticket_id: int):
 @require("tickets.work")
 def accept(ticket_id: int):
     def accept(ticket, form):
-        ticket.accept(current_user, _now())
+        ticket.accept(current_user, clock.now())
 
     return _perform(ticket_id, ActionForm, accept, allowed=may_work_on, done_message=_("已接单"))
 
@@ -72,7 +69,7 @@ def accept(ticket_id: int):
 @require("tickets.work")
 def note(ticket_id: int):
     def note(ticket, form):
-        ticket.add_note(current_user, form.note.data, _now())
+        ticket.add_note(current_user, form.note.data, clock.now())
         save_photos(form.photos, ticket)
 
     return _perform(ticket_id, WorkNoteForm, note, allowed=may_work_on, done_message=_("已记录进展"))
@@ -82,7 +79,7 @@ def note(ticket_id: int):
 @require("tickets.work")
 def pause(ticket_id: int):
     def pause(ticket, form):
-        ticket.pause(current_user, form.note.data, _now())
+        ticket.pause(current_user, form.note.data, clock.now())
 
     return _perform(ticket_id, NoteForm, pause, allowed=may_work_on, done_message=_("已暂停计时"))
 
@@ -91,7 +88,7 @@ def pause(ticket_id: int):
 @require("tickets.work")
 def resume(ticket_id: int):
     def resume(ticket, form):
-        ticket.resume(current_user, WorkingCalendar.of(current_property()), _now())
+        ticket.resume(current_user, WorkingCalendar.of(current_property()), clock.now())
 
     return _perform(ticket_id, ActionForm, resume, allowed=may_work_on, done_message=_("已恢复计时"))
 
@@ -100,7 +97,7 @@ def resume(ticket_id: int):
 @require("tickets.work")
 def complete(ticket_id: int):
     def complete(ticket, form):
-        ticket.complete(current_user, form.note.data, _now())
+        ticket.complete(current_user, form.note.data, clock.now())
         save_photos(form.photos, ticket)
 
     return _perform(ticket_id, WorkNoteForm, complete, allowed=may_work_on, done_message=_("已完成，待首接人反馈客户"))
@@ -110,7 +107,7 @@ def complete(ticket_id: int):
 @require("tickets.feedback")
 def feed_back(ticket_id: int):
     def feed_back(ticket, form):
-        ticket.feed_back(current_user, form.note.data, _now())
+        ticket.feed_back(current_user, form.note.data, clock.now())
 
     return _perform(ticket_id, NoteForm, feed_back, allowed=may_feed_back, done_message=_("已记录反馈"))
 
@@ -123,7 +120,7 @@ def visit(ticket_id: int):
             property_id=ticket.property_id,
             method=VisitMethod(form.method.data),
             satisfaction=Satisfaction(form.satisfaction.data),
-            remarks=form.remarks.data or "", visited_at=_now(), visitor=current_user,
+            remarks=form.remarks.data or "", visited_at=clock.now(), visitor=current_user,
         )
         ticket.record_visit(record, current_user, TicketSettings.of(ticket.property_id).rework_hours)
 
@@ -134,7 +131,7 @@ def visit(ticket_id: int):
 @require("tickets.feedback")
 def close(ticket_id: int):
     def close(ticket, form):
-        ticket.close(current_user, _now())
+        ticket.close(current_user, clock.now())
 
     return _perform(ticket_id, ActionForm, close, allowed=may_feed_back, done_message=_("已关闭"))
 

@@ -1,16 +1,15 @@
 """纠正与预防措施: the records raised by repeated complaints or repairs, worked by supervisors."""
-from datetime import datetime, timezone
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from models import CapaStatus, CorrectiveAction, Ticket, TicketSettings, User, db
+from models import User, clock, db
+from models.tickets import CapaStatus, CorrectiveAction, Ticket, TicketSettings
 
 from ..shared.htmx import INVALID, render
-from ..shared.permissions import current_property, get_or_404, require, scoped
+from ..shared.permissions import current_property, get_or_404, require, scoped, staff
 from . import bp
 from .forms import CapaForm, SelectChoice, SettingsForm
-from .services import property_staff
 
 
 @bp.get("/capa")
@@ -27,14 +26,14 @@ def capa_list():
 def capa_detail(capa_id: int):
     capa = get_or_404(CorrectiveAction, capa_id)
     form = CapaForm(obj=capa, data={"version": "", "verified": capa.status is CapaStatus.VERIFIED})
-    form.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(u.id, u.display_name) for u in property_staff()]
+    form.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(u.id, u.display_name) for u in staff(current_property().id)]
     if form.validate_on_submit():
         capa.cause, capa.measures, capa.verification = form.cause.data, form.measures.data, form.verification.data
         capa.owner = db.session.get(User, form.owner_id.data) if form.owner_id.data else None
         capa.due_on = form.due_on.data
         if form.verified.data and capa.status is CapaStatus.OPEN:
-            capa.status, capa.verified_at = CapaStatus.VERIFIED, datetime.now(timezone.utc)
-        db.session.commit()
+            capa.status, capa.verified_at = CapaStatus.VERIFIED, clock.now()
+        db.session.flush()
         flash(_("已保存"), "success")
         return redirect(url_for("tickets.capa_detail", capa_id=capa.id))
     tickets = db.session.scalars(
@@ -56,7 +55,7 @@ def settings():
     if form.validate_on_submit():
         form.populate_obj(current)
         db.session.add(current)
-        db.session.commit()
+        db.session.flush()
         flash(_("已保存报事设置；新登记的报事按新时限计算"), "success")
         return redirect(url_for("tickets.settings"))
     return render("tickets/settings.html", form=form, status=INVALID if request.method == "POST" else 200)

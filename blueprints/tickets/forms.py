@@ -17,21 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
-from models import (
-    Department,
-    DepartmentKind,
-    Nature,
-    Resident,
-    Satisfaction,
-    Severity,
-    TicketCategory,
-    TicketSource,
-    Unit,
-    User,
-    UserRole,
-    VisitMethod,
-    db,
-)
+from models import Department, DepartmentKind, Resident, Unit, User, UserRole, db
+from models.tickets import Nature, Satisfaction, Severity, TicketCategory, TicketSource, VisitMethod
 
 from ..shared.forms import choose, max_length, optional, phone, required
 from ..shared.localtime import today

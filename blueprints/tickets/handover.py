@@ -1,19 +1,18 @@
 """Tickets on the shift handover: first-contacted during the shift and not yet fed back (首接负责制:
 the next shift keeps following them up)."""
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
-from models import Ticket, TicketStatus, db
+from models import clock, db
+from models.tickets import Ticket, TicketStatus
 
-from ..shared.handover import HandoverItem, handover_source
+from ..shared.handover import HandoverItem
 
 
-@handover_source
 def open_first_contacts(shift) -> list[HandoverItem]:
-    until = shift.handed_over_at or datetime.now(timezone.utc)
+    until = shift.handed_over_at or clock.now()
     tickets = db.session.scalars(
         sa.select(Ticket)
         .where(Ticket.property_id == shift.property_id, Ticket.first_contact_id == shift.staff_id,

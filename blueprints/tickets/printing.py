@@ -2,10 +2,11 @@
 from flask import abort
 from flask_babel import gettext as _
 
-from models import CorrectiveAction, Ticket, TicketCategory, db
+from models import db
+from models.tickets import CorrectiveAction, Ticket, TicketCategory
 
-from ..shared.localtime import day_bounds, requested_day
-from ..shared.permissions import get_or_404, require, scoped
+from ..shared.localtime import requested_day
+from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.printing import render_pdf
 from . import bp
 
@@ -35,7 +36,7 @@ def work_order_pdf(ticket_id: int):
 def register_pdf():
     """客户信息登记表: every ticket received on one day."""
     day = requested_day()
-    start, end = day_bounds(day)
+    start, end = current_property().day_range(day)
     tickets = db.session.scalars(
         scoped(Ticket).where(Ticket.received_at >= start, Ticket.received_at < end).order_by(Ticket.received_at)
     ).all()

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from math import ceil
 
 import sqlalchemy as sa
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from models import Role, Ticket, TicketCategory, TicketSettings, TicketStatus, Unit, db
-from models.tickets import WORK_STATUSES
+from models import Role, Unit, clock, db
+from models.tickets import Ticket, TicketCategory, TicketSettings, TicketStatus, WORK_STATUSES
 
-from ..shared.localtime import day_bounds
 from ..shared.permissions import current_property, scoped
 
 
@@ -82,14 +81,14 @@ class TicketFilter:
                            if r.role is Role.DEPARTMENT and r.property_id == current_property().id]
             stmt = stmt.where(Ticket.department_id.in_(departments), Ticket.status.in_(WORK_STATUSES))
         if self.overdue:
-            stmt = stmt.where(overdue_condition(datetime.now(timezone.utc)))
+            stmt = stmt.where(overdue_condition(clock.now()))
         if self.visits:  # the longest waiting first
             stmt = stmt.where(Ticket.status == TicketStatus.FED_BACK, Ticket.visit_required).order_by(None).order_by(
                 Ticket.fed_back_at, Ticket.id)
         if self.date_from:
-            stmt = stmt.where(Ticket.received_at >= day_bounds(self.date_from)[0])
+            stmt = stmt.where(Ticket.received_at >= current_property().day_range(self.date_from)[0])
         if self.date_to:
-            stmt = stmt.where(Ticket.received_at < day_bounds(self.date_to)[1])
+            stmt = stmt.where(Ticket.received_at < current_property().day_range(self.date_to)[1])
         if self.q:
             stmt = stmt.where(self._text_condition())
         return stmt

@@ -8,14 +8,11 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
-from models import (
+from models import Department, DepartmentKind, Property, User, db
+from models.tickets import (
     CapaStatus,
     CorrectiveAction,
-    Department,
-    DepartmentKind,
     Nature,
-    Property,
-    Role,
     Severity,
     Ticket,
     TicketCategory,
@@ -23,15 +20,12 @@ from models import (
     TicketSettings,
     TicketSource,
     TicketStatus,
-    User,
-    UserRole,
-    db,
 )
 from models.calendar import WorkingCalendar
 from models.notifications import notify
 from models.numbering import next_number
 
-from ..shared.permissions import current_property
+from ..shared.permissions import supervisor_ids
 from ..shared.photos import save_photos
 from .forms import TicketForm
 
@@ -119,25 +113,6 @@ def register(form: TicketForm, prop: Property, user: User, received_at: datetime
         ticket.answer_at_once(form.answer.data.strip(), user, received_at)
     save_photos(form.photos, ticket)
     return ticket
-
-
-def supervisor_ids(property_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(UserRole.user_id).where(UserRole.property_id == property_id, UserRole.role == Role.SUPERVISOR)
-        )
-    )
-
-
-def property_staff() -> list[User]:
-    """Active users holding any role in the current property."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.active, User.id.in_(sa.select(UserRole.user_id).where(UserRole.property_id == current_property().id)))
-            .order_by(User.display_name)
-        )
-    )
 
 
 def alert_important(ticket: Ticket) -> None:

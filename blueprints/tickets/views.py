@@ -1,20 +1,20 @@
-from datetime import datetime, timezone
 
 from flask import redirect, request, url_for
 from flask_login import current_user
 
-from models import Department, DepartmentKind, Resident, Ticket, TicketCategory, TicketStatus, db
+from models import Department, DepartmentKind, Resident, clock, db
+from models.tickets import Ticket, TicketCategory, TicketStatus
 from models.attachments import attachments_of
 from models.calendar import WorkingCalendar
 
 from ..shared.htmx import INVALID, render
 from ..shared.offline import client_time, offline_submit
-from ..shared.permissions import can, current_property, get_or_404, require, scoped
+from ..shared.permissions import can, current_property, get_or_404, require, scoped, staff
 from . import bp
 from .access import may_feed_back, may_work_on
 from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm, find_unit
 from .search import TicketFilter, visit_dues
-from .services import property_staff, register
+from .services import register
 
 
 @bp.get("/")
@@ -23,12 +23,12 @@ def index():
     filters = TicketFilter.from_args(request.args)
     page = filters.page(request.args.get("page", 1, type=int), per_page=30)
     calendar = WorkingCalendar.of(current_property())
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     clocks = {t.id: t.clock(calendar, now) for t in page.items}
     departments = db.session.scalars(scoped(Department).order_by(Department.id)).all()
     return render(
         "tickets/index.html", "results", page=page, filters=filters, clocks=clocks, departments=departments,
-        owners=property_staff(),
+        owners=staff(current_property().id),
         visits=visit_dues(current_property(), calendar, page.items), as_of=now, TicketStatus=TicketStatus,
         TicketCategory=TicketCategory,
     )
@@ -103,6 +103,6 @@ def render_detail(ticket: Ticket, open_form=None, status: int = 200):
         ticket=ticket,
         photos=attachments_of(ticket),
         forms=forms,
-        clock=ticket.clock(calendar, datetime.now(timezone.utc)),
+        clock=ticket.clock(calendar, clock.now()),
         status=status,
     )

@@ -6,11 +6,10 @@ from flask_babel import gettext as _
 from models import db
 from models.visitors import Visitor
 
-from ..shared.handover import HandoverItem, handover_source
+from ..shared.handover import HandoverItem
 from ..shared.localtime import local
 
 
-@handover_source
 def visitors_inside(shift) -> list[HandoverItem]:
     visits = db.session.scalars(
         sa.select(Visitor).where(Visitor.property_id == shift.property_id, Visitor.signed_out_at.is_(None))

@@ -1,22 +1,20 @@
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import Unit, db
+from models import Unit, clock, db
 from models.notifications import notify
 from models.visitors import BlockEntry, ExpectedGuest, IdType, Purpose, Visitor
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
-from ..shared.localtime import day_bounds, local, now, requested_day, zone
+from ..shared.localtime import local, requested_day, today
 from ..shared.offline import client_time, offline_submit
-from ..shared.permissions import current_property, get_or_404, require, scoped
+from ..shared.permissions import current_property, get_or_404, require, scoped, supervisor_ids
 from ..shared.printing import render_pdf
 from ..tickets.forms import find_unit
-from ..tickets.services import supervisor_ids
 from . import bp
 from .forms import BlockEntryForm, ExpectedGuestForm, VisitorForm
 from .services import alert_text, block_hits, expected_guest
@@ -32,7 +30,7 @@ def index():
     if show == "inside":
         stmt = stmt.where(Visitor.signed_out_at.is_(None))
     else:
-        start, end = day_bounds(requested_day())
+        start, end = current_property().day_range(requested_day())
         stmt = stmt.where(Visitor.signed_in_at >= start, Visitor.signed_in_at < end)
     if q:
         stmt = stmt.where(sa.or_(Visitor.name.contains(q, autoescape=True), Visitor.plate.icontains(q, autoescape=True),
@@ -65,7 +63,7 @@ def register_visit(form: VisitorForm) -> Visitor:
     unit = form.unit.unit
     hits = block_hits(prop.id, form.name.data, form.id_number.data, form.plate.data)
     expected = expected_guest(prop.id, unit.id if unit else None, form.name.data, form.plate.data,
-                              signed_in_at.astimezone(zone()).date())
+                              prop.local_day(signed_in_at))
     visit = Visitor(
         property_id=prop.id, name=form.name.data.strip(), id_type=IdType(form.id_type.data),
         id_number=form.id_number.data or "", phone=form.phone.data or "", unit=unit,
@@ -91,7 +89,7 @@ def check():
     name = request.args.get("name", "").strip()
     plate = request.args.get("plate", "").replace(" ", "").upper()
     hits = block_hits(prop.id, name, request.args.get("id_number", ""), plate)
-    expected = expected_guest(prop.id, unit.id if unit else None, name, plate, now().date()) if name or plate else None
+    expected = expected_guest(prop.id, unit.id if unit else None, name, plate, today()) if name or plate else None
     return render("visitors/_check.html", hits=hits, expected=expected)
 
 
@@ -109,9 +107,9 @@ def sign_out(visitor_id: int):
         abort(400)
     done = db.session.execute(
         sa.update(Visitor).where(Visitor.id == visit.id, Visitor.signed_out_at.is_(None))
-        .values(signed_out_at=datetime.now(timezone.utc), signed_out_by_id=current_user.id)
+        .values(signed_out_at=clock.now(), signed_out_by_id=current_user.id)
     ).rowcount
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(visit)
     if done:
         flash(_("%(name)s 已离开", name=visit.name), "success")
@@ -124,7 +122,7 @@ def sign_out(visitor_id: int):
 @require("visitors.view")
 def day_pdf():
     day = requested_day()
-    start, end = day_bounds(day)
+    start, end = current_property().day_range(day)
     visits = db.session.scalars(
         scoped(Visitor).where(Visitor.signed_in_at >= start, Visitor.signed_in_at < end)
         .order_by(Visitor.signed_in_at)
@@ -145,11 +143,11 @@ def expected():
         form.populate_obj(guest)
         guest.unit = form.unit.unit
         db.session.add(guest)
-        db.session.commit()
+        db.session.flush()
         flash(_("已登记预约访客 %(name)s", name=guest.guest_name), "success")
         return redirect(url_for("visitors.expected"))
     guests = db.session.scalars(
-        scoped(ExpectedGuest).where(ExpectedGuest.valid_to >= now().date()).order_by(ExpectedGuest.valid_from)
+        scoped(ExpectedGuest).where(ExpectedGuest.valid_to >= today()).order_by(ExpectedGuest.valid_from)
     ).all()
     return render("visitors/expected.html", form=form, guests=guests, status=INVALID if request.method == "POST" else 200)
 
@@ -166,7 +164,7 @@ def blocklist():
                            id_number=(form.id_number.data or "").strip().upper(), plate=form.plate.data or "",
                            reason=form.reason.data.strip())
         db.session.add(entry)
-        db.session.commit()
+        db.session.flush()
         flash(_("已加入黑名单"), "success")
         return redirect(url_for("visitors.blocklist"))
     entries = db.session.scalars(scoped(BlockEntry).where(BlockEntry.active).order_by(BlockEntry.id.desc())).all()
@@ -180,7 +178,7 @@ def remove_block(entry_id: int):
     entry = get_or_404(BlockEntry, entry_id)
     if EmptyForm().validate_on_submit():
         entry.active = False
-        db.session.commit()
+        db.session.flush()
     return redirect(url_for("visitors.blocklist"))
 
 

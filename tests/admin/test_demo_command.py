@@ -5,25 +5,12 @@ import sqlalchemy as sa
 from stdnum.cn import ric
 
 from blueprints.shared.forms import id_number_problem
-from models import (
-    Building,
-    Decoration,
-    DecorationStatus,
-    Department,
-    Notification,
-    Parcel,
-    PatrolRoute,
-    Property,
-    Resident,
-    Role,
-    Ticket,
-    TicketVisit,
-    Unit,
-    User,
-    UserRole,
-    Visitor,
-    db,
-)
+from models import Building, Department, Notification, Property, Resident, Role, Unit, User, UserRole, db
+from models.patrols import PatrolRoute
+from models.tickets import Ticket, TicketVisit
+from models.decoration import Decoration, DecorationStatus
+from models.parcels import Parcel
+from models.visitors import Visitor
 
 from .helpers import count
 

@@ -6,8 +6,18 @@ import pytest
 import sqlalchemy as sa
 from stdnum.cn import ric
 
-from models import AuditAction, AuditEntry, Building, Department, DepartmentKind, Resident, ResidentRelation, Role
-from models import Unit, db
+from models import (
+    AuditAction,
+    AuditEntry,
+    Building,
+    Department,
+    DepartmentKind,
+    Resident,
+    ResidentRelation,
+    Role,
+    Unit,
+    db,
+)
 
 from .helpers import count, field_errors, flashes, follow, input_value, text
 

@@ -5,7 +5,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from models import Parcel, Role, db
+from models import Role, db
+from models.parcels import Parcel
 from models.journal import ReleasePass, Shift, ShiftStatus
 from models.visitors import Visitor
 from tests.browser import wait_until_synced

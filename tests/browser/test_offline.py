@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from models import Attachment, Role, Ticket, db
+from models import Attachment, Role, db
+from models.tickets import Ticket
 from tests.browser import wait_until_synced
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from models import Attachment, Parcel, Role, db
-from models.parcels import ParcelStatus
+from models import Attachment, Role, db
+from models.parcels import Parcel, ParcelStatus
 
 pytestmark = pytest.mark.browser
 

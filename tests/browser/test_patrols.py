@@ -6,17 +6,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from models import (
-    Outcome,
-    PatrolFinding,
-    PatrolResult,
-    PatrolRound,
-    Role,
-    RoundStatus,
-    Ticket,
-    TicketStatus,
-    db,
-)
+from models import Role, db
+from models.patrols import Outcome, PatrolFinding, PatrolResult, PatrolRound, RoundStatus
+from models.tickets import Ticket, TicketStatus
 from tests.browser import wait_until_synced
 
 from ..patrols.helpers import make_round, make_route, photo

@@ -5,7 +5,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from models import DepartmentKind, Role, Ticket, TicketStatus, db
+from models import DepartmentKind, Role, db
+from models.tickets import Ticket, TicketStatus
 
 pytestmark = pytest.mark.browser
 

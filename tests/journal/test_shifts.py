@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from models import Role, Ticket, db
+from models import Role, db
+from models.tickets import Ticket
 from models.journal import CheckResult, JournalEvent, Shift, ShiftStatus
 
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text

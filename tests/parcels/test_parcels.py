@@ -12,11 +12,10 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from blueprints.parcels.handover import waiting_parcels
-from blueprints.shared.handover import SOURCES
 from blueprints.shared.storage import storage
-from models import Attachment, Parcel, Role, db
+from models import Attachment, Role, db
+from models.parcels import Carrier, Parcel, ParcelStatus
 from models.journal import Shift
-from models.parcels import Carrier, ParcelStatus
 
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text
 
@@ -240,7 +239,7 @@ def test_roles(client, prop, login_as, role, view, work):
 
 
 def test_the_handover_lists_waiting_parcels_per_unit(client, app, desk):
-    assert waiting_parcels in SOURCES
+    assert waiting_parcels in app.extensions["platform"].handover_sources
     assert client.post_form("/journal/shifts", {"post": "lobby"}).status_code == 302
     shift = db.session.scalar(sa.select(Shift))
     log_parcel(client, count="2")

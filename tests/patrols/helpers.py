@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from PIL import Image
 
-from models import PatrolCheckpoint, PatrolResult, PatrolRound, PatrolRoute, PatrolSchedule, RoundStatus, db
+from models import db
+from models.patrols import PatrolCheckpoint, PatrolResult, PatrolRound, PatrolRoute, PatrolSchedule, RoundStatus
 from models.numbering import next_number
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -3,20 +3,9 @@ import io
 
 import sqlalchemy as sa
 
-from models import (
-    Attachment,
-    Department,
-    DepartmentKind,
-    FindingStatus,
-    Outcome,
-    PatrolFinding,
-    Role,
-    Ticket,
-    TicketCategory,
-    TicketSource,
-    TicketStatus,
-    db,
-)
+from models import Attachment, Department, DepartmentKind, Role, db
+from models.patrols import FindingStatus, Outcome, PatrolFinding
+from models.tickets import Ticket, TicketCategory, TicketSource, TicketStatus
 
 from .helpers import device_time, make_round, make_route, photo, post_result, results_of
 

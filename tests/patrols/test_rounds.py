@@ -5,7 +5,9 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from models import IdempotencyKey, Outcome, PatrolResult, PatrolRound, Role, RoundStatus, Ticket, db
+from models import IdempotencyKey, Role, db
+from models.patrols import Outcome, PatrolResult, PatrolRound, RoundStatus
+from models.tickets import Ticket
 
 from .helpers import SHANGHAI, device_time, make_round, make_route, post_result, results_of
 
@@ -43,15 +45,31 @@ def test_the_schedule_command_makes_the_days_rounds_once_and_marks_late_ones_mis
     assert [r.status for r in rounds()[2:]] == [RoundStatus.DUE]  # 15:00 does not run that weekday
 
 
-def test_the_patrol_page_makes_todays_rounds_when_cron_has_not(client, prop, route, login_as):
+def test_the_patrol_page_shows_todays_rounds_when_cron_has_not_made_them(client, prop, route, login_as):
     login_as(Role.CONCIERGE)
-    for _ in range(2):
-        page = client.get("/patrols/")
-        assert page.status_code == 200
-    assert len(rounds()) == 2
+    page = client.get("/patrols/").get_data(as_text=True)
+    assert rounds() == []  # a GET writes nothing
+    assert page.count("<strong>" + route.name) == 2 and page.count("未开始") == 2
     today = datetime.now(SHANGHAI).date()
-    assert {r.scheduled_for.astimezone(SHANGHAI).date() for r in rounds()} == {today}
-    assert route.name in page.get_data(as_text=True)
+    start = f"/patrols/schedules/{route.schedules[0].id}/{today.isoformat()}/start"
+    assert start in page
+    for _ in range(2):  # a second tap opens the same round
+        response = client.post_form(start)
+        assert response.status_code == 303
+    (made,) = rounds()
+    assert response.headers["Location"] == f"/patrols/rounds/{made.id}"
+    assert made.scheduled_for.astimezone(SHANGHAI).date() == today and made.number.startswith("HY-XC-")
+    assert made.schedule_id == route.schedules[0].id and made.status is RoundStatus.DUE
+
+
+def test_a_scheduled_round_is_not_started_for_a_foreign_schedule(client, make, prop, login_as):
+    other = make.property("HD", "恒宇大厦")
+    foreign = make_route(other)
+    login_as(Role.CONCIERGE)
+    today = datetime.now(SHANGHAI).date()
+    assert client.post_form(f"/patrols/schedules/{foreign.schedules[0].id}/{today.isoformat()}/start").status_code == 404
+    assert client.post_form(f"/patrols/schedules/{foreign.schedules[0].id}/someday/start").status_code == 404
+    assert rounds() == []
 
 
 def test_a_round_is_walked_with_device_times_and_finished(client, prop, route, login_as):

@@ -3,7 +3,8 @@ import re
 
 import sqlalchemy as sa
 
-from models import Building, PatrolCheckpoint, PatrolRoute, PatrolSchedule, Role, RouteKind, db
+from models import Building, Role, db
+from models.patrols import PatrolCheckpoint, PatrolRoute, PatrolSchedule, RouteKind
 
 from .helpers import make_round, make_route, post_result
 

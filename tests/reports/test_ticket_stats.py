@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 import pytest
 from openpyxl import load_workbook
 
-from models import Role, Satisfaction, Ticket, TicketVisit, db
+from models import Role, db
+from models.tickets import Satisfaction, Ticket, TicketVisit
 
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text
 

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from models import IdempotencyKey, Role, Ticket, db
+from models import IdempotencyKey, Role, db
+from models.tickets import Ticket
 
 KEY = "a" * 32
 

@@ -2,7 +2,6 @@
 import pytest
 from werkzeug.routing import Rule
 
-from blueprints.shared.permissions import PERMISSIONS
 from models import Role
 
 PUBLIC = {"static", "auth.login", "auth.csrf_token", "health.healthz", "dashboard.root", "offline.service_worker", "offline.unavailable"}
@@ -39,7 +38,7 @@ def test_anonymous_users_are_sent_to_login_everywhere(app, client):
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_reaches_exactly_the_get_routes_its_permissions_allow(app, client, login_as, role):
     login_as(role)
-    allowed = {name for name, roles in PERMISSIONS.items() if role in roles}
+    allowed = {name for name, p in app.extensions["platform"].permissions.items() if role in p.roles}
     for rule in _guarded_rules(app):
         view = app.view_functions[rule.endpoint]
         if "GET" not in rule.methods or not hasattr(view, "permission") or rule.arguments:

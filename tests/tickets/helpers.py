@@ -2,7 +2,8 @@ import re
 
 import sqlalchemy as sa
 
-from models import Ticket, db
+from models import db
+from models.tickets import Ticket
 
 
 def register_repair(client, **extra) -> Ticket:

@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from PIL import Image
 
-from models import Attachment, Nature, Role, Severity, Ticket, TicketEvent, TicketStatus, db
+from models import Attachment, Role, db
+from models.tickets import Nature, Severity, Ticket, TicketEvent, TicketStatus
 
 
 def photo_bytes(size=(2400, 1800), fmt="JPEG") -> bytes:

@@ -1,4 +1,5 @@
-from models import Role, TicketSettings, db
+from models import Role, db
+from models.tickets import TicketSettings
 from models.calendar import WorkingCalendar
 
 from .helpers import register_repair

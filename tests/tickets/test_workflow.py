@@ -4,16 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from models import (
-    CorrectiveAction,
-    DepartmentKind,
-    Notification,
-    Role,
-    Ticket,
-    TicketSettings,
-    TicketStatus,
-    db,
-)
+from models import DepartmentKind, Notification, Role, db
+from models.tickets import CorrectiveAction, Ticket, TicketSettings, TicketStatus
 from blueprints.tickets.services import visit_draw
 from models.calendar import WorkingCalendar
 

@@ -1,0 +1,221 @@
+"""What a module contributes to the app, declared inside its own package.
+
+Each module's `blueprints/<name>/__init__.py` ends with `module = Module(...)`: its blueprint, its
+permissions by role, its menu entry, dashboard panels, counts and quick actions on the lobby's desk
+panel, cards on the administration page, shift-handover sources, demo data, audit field labels, form-number codes, settings with their
+defaults, cron commands and approval kinds. app.py lists the modules; `install` wires each one into the
+app and `check` refuses to start an app whose declarations do not add up. Everything that lists what
+the modules offer (menus, dashboard, handover, the permission page) asks `platform()`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import click
+from flask import Blueprint, Flask, current_app
+
+from models.users import Role
+
+if TYPE_CHECKING:
+    from models.approvals import Approval
+
+    from .demo import Demo
+    from .handover import HandoverItem
+
+
+@dataclass(frozen=True)
+class Permission:
+    label: str  # what it allows, as the permission page says it
+    roles: frozenset[Role]
+
+    @property
+    def roles_in_order(self) -> list[Role]:
+        return [role for role in Role if role in self.roles]
+
+
+def grant(label: str, *roles: Role) -> Permission:
+    return Permission(label, frozenset(roles))
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    permission: str
+    prefix: str  # the URL prefix that marks the item as current
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A card on the dashboard, shown to users holding any of `roles` (or `permission`) in the current
+    property. `context()` is called only when it is shown; `order` places it among the other modules'."""
+
+    template: str
+    context: Callable[[], dict] = dict
+    roles: frozenset[Role] = frozenset(Role)
+    permission: str | None = None
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class DeskStat:
+    """A count on the lobby's live desk panel (visitors inside, parcels waiting, …)."""
+
+    label: str
+    count: Callable[[], int]  # in the current property, for the current user
+    endpoint: str
+    permission: str
+    args: dict = field(default_factory=dict)  # for url_for(endpoint, **args)
+
+
+@dataclass(frozen=True)
+class QuickAction:
+    """A button on the desk panel that starts a form."""
+
+    label: str
+    endpoint: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class AdminLink:
+    """A card on the administration page (系统管理) leading to a module's own registers or settings."""
+
+    label: str
+    description: str
+    endpoint: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    doc: str  # for administrators: `flask settings` prints it
+
+
+@dataclass(frozen=True)
+class ApprovalKind:
+    """Something a module asks a permitted person to approve (see blueprints/approvals)."""
+
+    key: str  # "passes.arrears"
+    label: str  # 欠费放行
+    permission: str  # who may decide
+    decided: Callable[[Approval], None]  # apply the decision (approval.status) to the record asked about
+    link: Callable[[Approval], str]  # the record's page
+
+
+@dataclass
+class Module:
+    name: str
+    blueprint: Blueprint
+    title: str
+    permissions: dict[str, Permission] = field(default_factory=dict)
+    nav: list[NavItem] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
+    desk: list[DeskStat] = field(default_factory=list)
+    actions: list[QuickAction] = field(default_factory=list)
+    admin: list[AdminLink] = field(default_factory=list)
+    handover: list[Callable[[Any], list[HandoverItem]]] = field(default_factory=list)
+    demo: Callable[[Demo], None] | None = None
+    field_labels: dict[str, str] = field(default_factory=dict)
+    number_codes: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, Setting] = field(default_factory=dict)
+    commands: list[click.Command] = field(default_factory=list)
+    approvals: list[ApprovalKind] = field(default_factory=list)
+
+
+class DeclarationError(RuntimeError):
+    """A module's declaration does not add up (a clash, a permission nobody holds, an undeclared name)."""
+
+
+class Platform:
+    """The modules of one app and what they contribute, merged in the order app.py lists them."""
+
+    def __init__(self) -> None:
+        self.modules: list[Module] = []
+        self.permissions: dict[str, Permission] = {}
+        self.number_codes: dict[str, str] = {}
+        self.field_labels: dict[str, str] = {}
+        self.approval_kinds: dict[str, ApprovalKind] = {}
+
+    def add(self, module: Module) -> None:
+        if any(m.name == module.name for m in self.modules):
+            raise DeclarationError(f"module {module.name!r} is installed twice")
+        for name, permission in module.permissions.items():
+            if name in self.permissions:
+                raise DeclarationError(f"{module.name}: permission {name!r} is already declared")
+            if not permission.roles:
+                raise DeclarationError(f"{module.name}: no role holds permission {name!r}")
+            self.permissions[name] = permission
+        for code, label in module.number_codes.items():
+            if code in self.number_codes:
+                raise DeclarationError(f"{module.name}: number code {code!r} is already used")
+            self.number_codes[code] = label
+        for name, label in module.field_labels.items():
+            if str(self.field_labels.setdefault(name, label)) != str(label):
+                raise DeclarationError(f"{module.name}: field {name!r} is already labelled "
+                                       f"{self.field_labels[name]!r}, not {label!r}")
+        for kind in module.approvals:
+            if kind.key in self.approval_kinds:
+                raise DeclarationError(f"{module.name}: approval kind {kind.key!r} is already declared")
+            self.approval_kinds[kind.key] = kind
+        self.modules.append(module)
+
+    def _all(self, attribute: str) -> list:
+        return [item for module in self.modules for item in getattr(module, attribute)]
+
+    @property
+    def nav(self) -> list[NavItem]:
+        return self._all("nav")
+
+    @property
+    def panels(self) -> list[Panel]:
+        return sorted(self._all("panels"), key=lambda panel: panel.order)
+
+    @property
+    def desk(self) -> list[DeskStat]:
+        return self._all("desk")
+
+    @property
+    def actions(self) -> list[QuickAction]:
+        return self._all("actions")
+
+    @property
+    def admin(self) -> list[AdminLink]:
+        return self._all("admin")
+
+    @property
+    def handover_sources(self) -> list[Callable]:
+        return self._all("handover")
+
+    @property
+    def settings(self) -> dict[str, Setting]:
+        return {name: setting for module in self.modules for name, setting in module.settings.items()}
+
+    def check(self, app: Flask) -> None:
+        """Every permission a view, a menu entry, a panel or an approval names must be declared."""
+        named = [(f"view {endpoint}", view.permission) for endpoint, view in app.view_functions.items()
+                 if hasattr(view, "permission")]
+        named += [(f"menu {item.endpoint}", item.permission) for item in self.nav]
+        named += [(f"desk {item.endpoint}", item.permission) for item in [*self.desk, *self.actions]]
+        named += [(f"admin {item.endpoint}", item.permission) for item in self.admin]
+        named += [(f"panel {panel.template}", panel.permission) for panel in self.panels if panel.permission]
+        named += [(f"approval {kind.key}", kind.permission) for kind in self.approval_kinds.values()]
+        unknown = [f"{where} needs {name!r}" for where, name in named if name not in self.permissions]
+        if unknown:
+            raise DeclarationError("undeclared permissions: " + "; ".join(unknown))
+
+
+def install(app: Flask, module: Module) -> None:
+    app.extensions.setdefault("platform", Platform()).add(module)
+    app.register_blueprint(module.blueprint)
+    for name, setting in module.settings.items():
+        app.config.setdefault(name, setting.default)
+    for command in module.commands:
+        app.cli.add_command(command)
+
+
+def platform() -> Platform:
+    return current_app.extensions["platform"]
+

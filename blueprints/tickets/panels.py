@@ -1,0 +1,53 @@
+"""The tickets' cards on the dashboard and their count on the desk panel."""
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+
+from models import clock, db
+from models.calendar import WorkingCalendar
+from models.tickets import Ticket
+
+from ..shared.permissions import current_property, scoped
+from .search import TicketFilter, overdue_condition, visit_dues
+
+SHOWN = 8
+
+
+def _panel(tickets: list[Ticket], *, title: str, link: str, empty: str, subtitle: str = "", register: bool = False,
+           visits: bool = False) -> dict:
+    prop, now = current_property(), clock.now()
+    calendar = WorkingCalendar.of(prop)
+    return {
+        "tickets": tickets, "title": title, "link": link, "empty": empty, "subtitle": subtitle, "register": register,
+        "clocks": {t.id: t.clock(calendar, now) for t in tickets},
+        "visit_dues": visit_dues(prop, calendar, tickets) if visits else {}, "as_of": now,
+    }
+
+
+def _first(stmt: sa.Select) -> list[Ticket]:
+    return list(db.session.scalars(stmt.limit(SHOWN)))
+
+
+def mine() -> dict:
+    return _panel(_first(TicketFilter(mine=True).select()), title=_("我的首接"), subtitle=_("尚未反馈客户"),
+                  link=url_for("tickets.index", mine=1), empty=_("没有待反馈的事项"), register=True)
+
+
+def overdue() -> dict:
+    stmt = scoped(Ticket).where(overdue_condition(clock.now())).order_by(Ticket.received_at)
+    return _panel(_first(stmt), title=_("已超时"), link=url_for("tickets.index", overdue=1), empty=_("没有超时的报事"))
+
+
+def visits() -> dict:
+    return _panel(_first(TicketFilter(visits=True).select()), title=_("待回访"), link=url_for("tickets.index", visits=1),
+                  empty=_("没有待回访的报事"), visits=True)
+
+
+def queue() -> dict:
+    return _panel(_first(TicketFilter(queue=True).select()), title=_("部门待办"), link=url_for("tickets.index", queue=1),
+                  empty=_("没有待处理的工单"))
+
+
+def owed() -> int:
+    """My first contacts not yet fed back to the customer."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(TicketFilter(mine=True).select().subquery()))
