@@ -38,6 +38,7 @@ MODULES = [
     "blueprints.files",
     "blueprints.audit",
     "blueprints.dashboard",
+    "blueprints.approvals",
     "blueprints.tickets",
     "blueprints.journal",
     "blueprints.patrols",

@@ -156,13 +156,3 @@ def log_reveal(obj, fields: list[str]) -> None:
     db.session.execute(
         sa.insert(AuditEntry.__table__), [_entry(obj, AuditAction.REVEAL, {"fields": fields})]
     )
-
-
-def history_of(table_name: str, record_id) -> list[AuditEntry]:
-    return list(
-        db.session.scalars(
-            sa.select(AuditEntry)
-            .where(AuditEntry.table_name == table_name, AuditEntry.record_id == str(record_id))
-            .order_by(AuditEntry.id)
-        )
-    )

@@ -1,7 +1,7 @@
 """The database object, the declarative base and the column types every model shares."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -45,6 +45,15 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+# A record made on a device without network reaches the server later than it happened; past this lag
+# its page says when it arrived.
+SYNC_LAG = timedelta(minutes=2)
+
+
+def arrived_late(happened_at: datetime, arrived_at: datetime) -> bool:
+    return arrived_at - happened_at > SYNC_LAG
 
 
 class PropertyScoped:

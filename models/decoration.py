@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PropertyScoped, Timestamped, UTCDateTime, db
+from .base import PropertyScoped, Timestamped, UTCDateTime, arrived_late, db
 from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import Unit, mask_phone
@@ -116,6 +116,10 @@ class Decoration(PropertyScoped, Timestamped, db.Model):
     def owner_phone_masked(self) -> str:
         return mask_phone(self.owner_phone)
 
+    def overrunning(self, today: date) -> bool:
+        """Still under way after its planned end (超期)."""
+        return self.status is DecorationStatus.IN_PROGRESS and self.ends_on < today
+
     @property
     def open(self) -> bool:
         """Patrolled, and violations may be recorded, until the works are accepted."""
@@ -163,6 +167,13 @@ class Violation(PropertyScoped, db.Model):
         if self.kind is ViolationKind.OUTSIDE_HOURS:
             return f"{RULES[self.kind]}{_('本户允许施工时间：%(hours)s', hours=self.decoration.work_hours)}"
         return str(RULES[self.kind])
+
+    @property
+    def synced_late(self) -> bool:
+        return arrived_late(self.found_at, self.created_at)
+
+    def past_deadline(self, today: date) -> bool:
+        return not self.resolved and self.deadline < today
 
     @property
     def resolved(self) -> bool:

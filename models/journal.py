@@ -160,9 +160,11 @@ class Authorisation(LabelledEnum):
 
 
 class PassStatus(LabelledEnum):
+    PENDING = "pending", _l("待主管批准")  # the unit is in arrears: a supervisor must approve first
     ISSUED = "issued", _l("未使用")
     USED = "used", _l("已放行")
     VOID = "void", _l("已作废")
+    REFUSED = "refused", _l("未获批准")
 
 
 class ReleasePass(PropertyScoped, Timestamped, db.Model):
@@ -181,6 +183,7 @@ class ReleasePass(PropertyScoped, Timestamped, db.Model):
     authorised_by: Mapped[str] = mapped_column(sa.String(50))  # the owner who agreed
     authorisation_note: Mapped[str] = mapped_column(sa.String(300), default="")
     unit_in_arrears: Mapped[bool] = mapped_column(default=False)
+    # A unit in arrears: why the goods should leave all the same, and the supervisor who approved it.
     override_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     override_reason: Mapped[str] = mapped_column(sa.String(300), default="")
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -196,5 +199,6 @@ class ReleasePass(PropertyScoped, Timestamped, db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("(status = 'used') = (used_at IS NOT NULL)", name="used_when_used"),
-        sa.CheckConstraint("NOT unit_in_arrears OR override_by_id IS NOT NULL", name="arrears_need_override"),
+        sa.CheckConstraint("NOT unit_in_arrears OR status IN ('pending', 'refused') OR override_by_id IS NOT NULL",
+                           name="arrears_need_override"),
     )

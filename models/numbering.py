@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,7 +30,10 @@ class NumberSequence(db.Model):
 
 def next_number(property_, form_type: str, on: date | datetime) -> str:
     """Issue the next number of `form_type` for the day `on`: a local date, or a moment, whose day is
-    taken where the property is."""
+    taken where the property is. The code must be declared by a module (`number_codes`), so that no two
+    modules share one."""
+    if form_type not in current_app.extensions["platform"].number_codes:
+        raise KeyError(f"number code {form_type!r} is not declared by any module")
     if isinstance(on, datetime):
         on = property_.local_day(on)
     period = on.strftime("%Y%m%d")

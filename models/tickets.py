@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PropertyScoped, Timestamped, UTCDateTime, db
+from .base import PropertyScoped, Timestamped, UTCDateTime, arrived_late, db
 from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import Department, Unit, mask_phone
@@ -188,12 +188,53 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
         if version is not None and version != self.version:
             raise Conflict(_l("这张报事单刚被其他人更新过（见下方处理过程），请确认后再操作。"))
 
+    @property
+    def synced_late(self) -> bool:
+        return arrived_late(self.received_at, self.created_at)
+
+    @property
+    def has_work_order(self) -> bool:
+        """Repairs print a 维修单 for the worker to take to the unit."""
+        return self.category is TicketCategory.REPAIR
+
+    # Whether each step is open now: the one rule the ticket's page follows to offer a step and the
+    # step itself follows to refuse it.
+    def can(self, step: str) -> bool:
+        return getattr(self, f"can_{step}")()
+
+    def can_dispatch(self) -> bool:
+        return self.status in (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)
+
+    def can_accept(self) -> bool:
+        return self.status is TicketStatus.DISPATCHED
+
+    def can_note(self) -> bool:
+        return self.status in (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)
+
+    def can_pause(self) -> bool:
+        return self.paused_since is None and self.can_dispatch()
+
+    def can_resume(self) -> bool:
+        return self.paused_since is not None
+
+    def can_complete(self) -> bool:
+        return self.paused_since is None and self.can_note()
+
+    def can_feed_back(self) -> bool:
+        return self.status is TicketStatus.DONE
+
+    def can_visit(self) -> bool:
+        return self.status is TicketStatus.FED_BACK and self.visit_required
+
+    def can_close(self) -> bool:
+        return self.status is TicketStatus.FED_BACK and (not self.visit_required or self.visited_at is not None)
+
     def _replied(self, at: datetime) -> None:
         if self.replied_at is None:
             self.replied_at = at
 
     def dispatch(self, department: Department, assignee: User | None, by: User, note: str, at: datetime) -> None:
-        if self.status in (TicketStatus.DONE, TicketStatus.FED_BACK, TicketStatus.CLOSED):
+        if not self.can_dispatch():
             raise TicketError(_l("已处理完成的报事不能再派工；客户不满意时请在回访中记录，系统会重新派工。"))
         self.department, self.assignee = department, assignee
         self.status = TicketStatus.DISPATCHED
@@ -202,7 +243,7 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
                  assignee=assignee.display_name if assignee else "")
 
     def accept(self, by: User, at: datetime) -> None:
-        if self.status is not TicketStatus.DISPATCHED:
+        if not self.can_accept():
             raise TicketError(_l("只有已派工、尚未接单的报事可以接单。"))
         self.status = TicketStatus.IN_PROGRESS
         self.assignee = self.assignee or by
@@ -210,21 +251,26 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
         self.log(TicketEventKind.ACCEPTED, by, at=at)
 
     def add_note(self, by: User, note: str, at: datetime) -> None:
+        """A note on the timeline: the department's progress, a patrol's re-check, any later word."""
         if self.status is TicketStatus.CLOSED:
             raise TicketError(_l("报事已关闭，不能再添加进展。"))
         self.log(TicketEventKind.NOTE, by, note=note, at=at)
 
+    def record_progress(self, by: User, note: str, at: datetime) -> None:
+        """The department's progress on the work (记录进展)."""
+        if not self.can_note():
+            raise TicketError(_l("派工后、完成前才能记录处理进展。"))
+        self.add_note(by, note, at)
+
     def pause(self, by: User, note: str, at: datetime) -> None:
-        if self.paused_since is not None:
-            raise TicketError(_l("计时已经暂停。"))
-        if self.status not in (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS):
-            raise TicketError(_l("只有处理中的报事可以暂停计时。"))
+        if not self.can_pause():
+            raise TicketError(_l("计时已经暂停。") if self.paused_since else _l("只有处理中的报事可以暂停计时。"))
         self.paused_since = at
         self.log(TicketEventKind.PAUSED, by, note=note, at=at)
 
     def resume(self, by: User, calendar, at: datetime) -> None:
         """Restart the SLA clock: the deadlines move on by the working time spent waiting."""
-        if self.paused_since is None:
+        if not self.can_resume():
             raise TicketError(_l("计时没有暂停。"))
         waited = calendar.between(self.paused_since, at)
         if self.replied_at is None and self.reply_due_at:
@@ -235,10 +281,8 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
         self.log(TicketEventKind.RESUMED, by, at=at, waited_minutes=int(waited.total_seconds() // 60))
 
     def complete(self, by: User, note: str, at: datetime) -> None:
-        if self.status not in (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS):
-            raise TicketError(_l("派工后才能标记完成。"))
-        if self.paused_since is not None:
-            raise TicketError(_l("计时处于暂停中，请先恢复计时。"))
+        if not self.can_complete():
+            raise TicketError(_l("计时处于暂停中，请先恢复计时。") if self.paused_since else _l("派工后才能标记完成。"))
         self.status = TicketStatus.DONE
         if self.resolved_at is None:  # a rework does not undo a deadline already met
             self.resolved_at = at
@@ -247,7 +291,7 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
 
     def feed_back(self, by: User, note: str, at: datetime) -> None:
         """The first-contact owner tells the customer the result (首接负责制)."""
-        if self.status is not TicketStatus.DONE:
+        if not self.can_feed_back():
             raise TicketError(_l("处理完成后才能向客户反馈结果。"))
         self.status = TicketStatus.FED_BACK
         self.fed_back_at = at
@@ -257,17 +301,17 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
             self.close(by, at)
 
     def close(self, by: User, at: datetime) -> None:
-        if self.status is not TicketStatus.FED_BACK:
-            raise TicketError(_l("请先向客户反馈处理结果，再关闭。"))
-        if self.visit_required and self.visited_at is None:
-            raise TicketError(_l("此单已被抽中回访，回访后才能关闭。"))
+        if not self.can_close():
+            raise TicketError(_l("此单已被抽中回访，回访后才能关闭。") if self.status is TicketStatus.FED_BACK
+                              else _l("请先向客户反馈处理结果，再关闭。"))
         self.status = TicketStatus.CLOSED
         self.closed_at = at
         self.log(TicketEventKind.CLOSED, by, at=at)
 
     def record_visit(self, visit: TicketVisit, by: User, rework_hours: int) -> None:
-        if self.status is not TicketStatus.FED_BACK:
-            raise TicketError(_l("向客户反馈结果后才能回访。"))
+        if not self.can_visit():
+            raise TicketError(_l("向客户反馈结果后才能回访。") if self.status is not TicketStatus.FED_BACK
+                              else _l("此单未被抽中回访。"))
         self.visits.append(visit)
         self.visited_at = visit.visited_at
         self.log(TicketEventKind.VISITED, by, note=visit.remarks, at=visit.visited_at,
@@ -335,6 +379,12 @@ class TicketEvent(PropertyScoped, db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     user: Mapped[User | None] = relationship()
+
+    @property
+    def satisfaction(self) -> Satisfaction | None:
+        """The customer's verdict, on a return visit's step."""
+        value = self.data.get("satisfaction")
+        return Satisfaction(value) if value else None
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,16 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import Building, Department, DepartmentKind, ResidentRelation, Role, User, UserRole, db
 
-from ..shared.forms import choose, id_number, max_length, optional, phone, required
+from ..shared.forms import MultiCheckboxField, choose, id_number, max_length, optional, phone, required
 from ..shared.permissions import current_property, scoped
 
 
@@ -102,16 +100,6 @@ def users_of_current_property() -> list[User]:
             .order_by(User.username)
         )
     )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        offered = {str(choice.value) for choice in self.choices}
-        if any(str(value) not in offered for value in self.data or []):
-            raise ValidationError(_l("请从列表中选择"))
 
 
 class UserForm(FlaskForm):

@@ -7,20 +7,16 @@ from flask_babel import lazy_gettext as _l
 from models import Building, Department, Resident, Unit, UserRole, db
 from models.audit import log_reveal
 
-from ..shared.crud import Column, Register, add_register_views
+from ..shared.crud import Column, Register, add_register_views, taken
 from ..shared.permissions import current_property, scoped
 from . import bp
 from .forms import BuildingForm, DepartmentForm, ResidentForm, UnitForm
 from .services import renumber_units
 
 
-def _taken(stmt) -> bool:
-    return db.session.scalar(sa.select(stmt.exists()))
-
-
 def _building_clashes(form, building):
     stmt = scoped(Building).where(Building.code == form.code.data, Building.id != building.id)
-    return {"code": _("该楼栋代号已存在")} if _taken(stmt) else {}
+    return {"code": _("该楼栋代号已存在")} if taken(stmt) else {}
 
 
 def _save_building(form, building):
@@ -38,7 +34,7 @@ def _unit_clashes(form, unit):
     stmt = scoped(Unit).where(
         Unit.building_id == form.building_id.data, Unit.room == form.room.data, Unit.id != unit.id
     )
-    return {"room": _("该楼栋已有此房号")} if _taken(stmt) else {}
+    return {"room": _("该楼栋已有此房号")} if taken(stmt) else {}
 
 
 def _save_unit(form, unit):
@@ -70,7 +66,7 @@ def _save_resident(form, resident):
 
 def _department_clashes(form, department):
     stmt = scoped(Department).where(Department.name == form.name.data, Department.id != department.id)
-    return {"name": _("已有同名部门")} if _taken(stmt) else {}
+    return {"name": _("已有同名部门")} if taken(stmt) else {}
 
 
 def _department_blocks_delete(department):

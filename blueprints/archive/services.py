@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from models import Building, Resident, Unit
 
 from ..shared.permissions import scoped
+from ..shared.units import unit_term
 
 
 def search_units(q: str = "", building_id: int | None = None) -> sa.Select:
@@ -24,7 +25,7 @@ def search_units(q: str = "", building_id: int | None = None) -> sa.Select:
     )
     return stmt.where(
         sa.or_(
-            Unit.archive_no.icontains(q, autoescape=True),
+            Unit.archive_no.icontains(unit_term(q), autoescape=True),
             Unit.room.contains(q, autoescape=True),
             Unit.id.in_(resident_match),
         )

@@ -8,9 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from models.decoration import DEFAULT_WORK_HOURS, OWNER_BUILT, DecorationStatus, ViolationKind
 
-from ..journal.forms import UnitField
-from ..parcels.forms import compact, stripped
-from ..shared.forms import choose, max_length, optional, phone, required
+from ..shared.forms import UnitField, choose, compact, max_length, optional, phone, required, stripped
 from ..shared.localtime import today
 from ..shared.offline import client_time
 from ..shared.permissions import current_property

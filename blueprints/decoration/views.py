@@ -13,6 +13,7 @@ from ..shared.localtime import today
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.printing import render_pdf
+from ..shared.units import unit_term
 from . import bp
 from .forms import DecorationForm, EditDecorationForm, ReinspectForm, ViolationForm
 from .services import (
@@ -21,11 +22,6 @@ from .services import (
 )
 
 STATUS_FILTERS = ("in_progress", "finished", "accepted", "all")
-
-
-def _unit_term(q: str) -> str:
-    """"3-1502", "3 1502" and "HY-3-1502" all find the unit by its archive number."""
-    return "-".join(q.upper().replace("－", "-").replace("—", "-").replace("-", " ").split())
 
 
 @bp.get("/")
@@ -38,7 +34,7 @@ def index():
     if shown != "all":
         stmt = stmt.where(Decoration.status == DecorationStatus(shown))
     if q:
-        stmt = stmt.where(Unit.archive_no.icontains(_unit_term(q), autoescape=True)
+        stmt = stmt.where(Unit.archive_no.icontains(unit_term(q), autoescape=True)
                           | Decoration.permit_no.icontains(q.replace(" ", ""), autoescape=True)
                           | Decoration.owner_name.contains(q, autoescape=True)
                           | Decoration.contractor.contains(q, autoescape=True))

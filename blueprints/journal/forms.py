@@ -5,9 +5,8 @@ from wtforms.validators import Length
 
 from models.journal import Authorisation, CheckResult, EventKind, Post
 
-from ..shared.forms import choose, max_length, optional, phone, required
+from ..shared.forms import UnitField, choose, max_length, optional, phone, required, stripped
 from ..shared.photos import PhotosField
-from ..tickets.forms import find_unit
 
 
 class OpenShiftForm(FlaskForm):
@@ -17,19 +16,6 @@ class OpenShiftForm(FlaskForm):
 class CheckForm(FlaskForm):
     result = RadioField(_l("结果"), choices=CheckResult.choices(), validators=[choose()])
     note = StringField(_l("情况说明"), validators=[max_length(500)])
-
-
-class UnitField(StringField):
-    """A unit typed as 楼栋-房号 (3-1502); `unit` holds the unit found, or None when left empty."""
-
-    unit = None
-
-    def pre_validate(self, form):
-        self.unit = None
-        if self.data:
-            self.unit = find_unit(self.data)
-            if self.unit is None:
-                raise ValidationError(_l("本项目没有这个房号，请按 楼栋-房号 输入，如 3-1502"))
 
 
 class EventForm(FlaskForm):
@@ -63,7 +49,12 @@ class PassForm(FlaskForm):
     authorised_by = StringField(_l("授权业主"), validators=[required(), max_length(50)])
     authorisation_note = StringField(_l("授权说明"), validators=[max_length(300)],
                                      description=_l("电话确认时记下号码和时间；书面授权注明留存"))
-    override_reason = StringField(_l("欠费放行理由（主管）"), validators=[max_length(300)])
+    override_reason = StringField(_l("欠费放行理由"), validators=[max_length(300)], filters=[stripped],
+                                  description=_l("该户欠费时必填，如 业主已承诺本周缴清；提交客服主管审批后方可放行"))
+
+    def validate_override_reason(self, field):
+        if self.unit.unit is not None and self.unit.unit.in_arrears and not field.data:
+            raise ValidationError(_l("该户欠费：请填写需要放行的理由，提交客服主管审批"))
 
     def validate_authorisation_note(self, field):
         if self.authorisation.data == Authorisation.PHONE.value and not (field.data or "").strip():

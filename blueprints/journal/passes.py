@@ -1,22 +1,23 @@
 """放行条 (seed 002 §7, seed 004 §5): goods leave with the owner's authorisation; a unit in arrears
-needs a supervisor's override; a pass is used once at the gate."""
+needs a supervisor's approval (欠费放行, through the approval flow); a pass is used once at the gate."""
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import Role, clock, db
+from models import clock, db
 from models.journal import Authorisation, PassStatus, ReleasePass
-from models.numbering import next_number
 
 from ..shared.htmx import INVALID, render
 from ..shared.localtime import local
-from ..shared.offline import client_time
-from ..shared.permissions import current_property, current_roles, get_or_404, require, scoped
+from ..approvals.services import latest_for
+from ..shared.offline import client_time, offline_submit
+from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.printing import render_pdf
 from . import bp
 from .forms import PassForm, UsePassForm
+from .services import issue_pass
 
 
 @bp.get("/passes")
@@ -32,40 +33,30 @@ def passes():
 
 @bp.route("/passes/new", methods=["GET", "POST"])
 @require("passes.issue")
+@offline_submit
 def new_pass():
     form = PassForm()
     if form.validate_on_submit():
-        unit = form.unit.unit
-        supervisor = Role.SUPERVISOR in current_roles()
-        if unit.in_arrears and not supervisor:
-            form.unit.errors.append(_("该户欠费：需客服主管批准放行，请主管登录后开具"))
-        elif unit.in_arrears and not (form.override_reason.data or "").strip():
-            form.override_reason.errors.append(_("该户欠费：请填写批准放行的理由"))
+        release = issue_pass(
+            current_property(), form.unit.unit, by=current_user, at=client_time(),
+            override_reason=form.override_reason.data, items=form.items.data.strip(),
+            carrier_name=form.carrier_name.data.strip(), carrier_phone=form.carrier_phone.data or "",
+            plate=(form.plate.data or "").strip().upper(), authorisation=Authorisation(form.authorisation.data),
+            authorised_by=form.authorised_by.data.strip(), authorisation_note=form.authorisation_note.data or "",
+        )
+        if release.status is PassStatus.PENDING:
+            flash(_("该户欠费：放行条 %(number)s 已提交客服主管审批，批准后方可放行", number=release.number), "warning")
         else:
-            issued_at = client_time()
-            release = ReleasePass(
-                property_id=unit.property_id,
-                number=next_number(current_property(), "FX", issued_at),
-                unit=unit, items=form.items.data.strip(), carrier_name=form.carrier_name.data.strip(),
-                carrier_phone=form.carrier_phone.data or "", plate=(form.plate.data or "").strip().upper(),
-                authorisation=Authorisation(form.authorisation.data), authorised_by=form.authorised_by.data.strip(),
-                authorisation_note=form.authorisation_note.data or "",
-                unit_in_arrears=unit.in_arrears,
-                override_by=current_user if unit.in_arrears else None,
-                override_reason=(form.override_reason.data or "").strip() if unit.in_arrears else "",
-                issued_by=current_user, issued_at=issued_at, status=PassStatus.ISSUED,
-            )
-            db.session.add(release)
-            db.session.flush()
             flash(_("已开具放行条 %(number)s", number=release.number), "success")
-            return redirect(url_for("journal.pass_detail", pass_id=release.id))
+        return redirect(url_for("journal.pass_detail", pass_id=release.id))
     return render("journal/pass_form.html", form=form, status=INVALID if request.method == "POST" else 200)
 
 
 @bp.get("/passes/<int:pass_id>")
 @require("passes.view")
 def pass_detail(pass_id: int):
-    return render("journal/pass_detail.html", release=get_or_404(ReleasePass, pass_id),
+    release = get_or_404(ReleasePass, pass_id)
+    return render("journal/pass_detail.html", release=release, approval=latest_for(release),
                   use_form=UsePassForm(formdata=None))
 
 
@@ -94,6 +85,10 @@ def use_pass():
     elif release.status is PassStatus.USED:
         flash(_("放行条 %(n)s 已于 %(t)s 使用过，不能重复放行", n=release.number,
                 t=local(release.used_at, "%m-%d %H:%M")), "error")
+    elif release.status is PassStatus.PENDING:
+        flash(_("放行条 %(n)s 尚待客服主管批准（该户欠费），不能放行", n=release.number), "error")
+    elif release.status is PassStatus.REFUSED:
+        flash(_("放行条 %(n)s 未获客服主管批准，不能放行", n=release.number), "error")
     else:
         flash(_("放行条 %(n)s 已作废", n=release.number), "error")
     return redirect(url_for("journal.pass_detail", pass_id=release.id))

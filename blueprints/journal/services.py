@@ -1,4 +1,4 @@
-"""Journal operations: open a shift with its checklist, record checks, hand over, confirm."""
+"""Journal operations: open a shift with its checklist, record checks, hand over, confirm; release passes."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,11 +6,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from models import Property, User, db
-from models.journal import CHECKLISTS, CheckResult, Post, Shift, ShiftCheck, ShiftStatus
+from models import Property, Unit, User, db
+from models.approvals import Approval, ApprovalStatus
+from models.journal import CHECKLISTS, CheckResult, PassStatus, Post, ReleasePass, Shift, ShiftCheck, ShiftStatus
 from models.numbering import next_number
 from models.tickets import Ticket, TicketCategory, TicketSource
 
+from ..approvals.services import request_approval
 from ..shared.handover import compile_handover
 from ..tickets.services import create_ticket
 
@@ -86,3 +88,31 @@ def confirm_handover(shift: Shift, incoming: User, prop: Property, at: datetime)
     following = open_shift(prop, shift.post, incoming, at)
     shift.next_shift_id = following.id
     return following
+
+
+def issue_pass(prop: Property, unit: Unit, *, by: User, at: datetime, override_reason: str, **fields) -> ReleasePass:
+    """放行条 for goods leaving `unit`. A unit in arrears gets a pass waiting for a supervisor's approval
+    (欠费放行), asked for with the requester's reason; any other pass is ready for the gate at once."""
+    in_arrears = unit.in_arrears
+    if in_arrears and not override_reason:
+        raise JournalError(_("该户欠费：请填写需要放行的理由，提交客服主管审批"))
+    release = ReleasePass(
+        property_id=prop.id, number=next_number(prop, "FX", at), unit=unit, unit_in_arrears=in_arrears,
+        override_reason=override_reason if in_arrears else "", issued_by=by, issued_at=at,
+        status=PassStatus.PENDING if in_arrears else PassStatus.ISSUED, **fields,
+    )
+    db.session.add(release)
+    db.session.flush()
+    if in_arrears:
+        request_approval("passes.arrears", release, by=by, at=at, reason=override_reason,
+                         summary=_("欠费放行 %(unit)s：%(items)s", unit=unit.archive_no, items=release.items[:80]))
+    return release
+
+
+def arrears_decided(approval: Approval) -> None:
+    """The supervisor's decision on a pass for a unit in arrears."""
+    release = db.session.get(ReleasePass, approval.subject_id)
+    if approval.status is ApprovalStatus.APPROVED:
+        release.status, release.override_by = PassStatus.ISSUED, approval.decided_by
+    else:
+        release.status = PassStatus.REFUSED

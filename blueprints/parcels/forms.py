@@ -1,4 +1,3 @@
-import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -7,18 +6,8 @@ from wtforms.validators import InputRequired, NumberRange, Regexp
 
 from models.parcels import Carrier, ParcelKind
 
-from ..journal.forms import UnitField
-from ..shared.forms import choose, max_length, optional, required
+from ..shared.forms import UnitField, choose, compact, max_length, optional, required, stripped
 from ..shared.signatures import SignatureField
-
-
-def compact(value: str | None) -> str:
-    """A code as printed (tracking number, shelf, ID ending): no spaces, capitals; scanners and hands differ."""
-    return re.sub(r"\s+", "", value or "").upper()
-
-
-def stripped(value: str | None) -> str:
-    return (value or "").strip()
 
 
 class IntakeForm(FlaskForm):

@@ -14,6 +14,7 @@ from models.numbering import next_number
 from models.parcels import Carrier, Parcel, ParcelError, ParcelKind, ParcelStatus
 
 from ..shared.localtime import local
+from ..shared.units import unit_term
 from ..shared.signatures import SignatureField, save_signature
 
 
@@ -115,9 +116,8 @@ class ParcelFilter:
             stmt = stmt.where(Parcel.status == ParcelStatus(self.status))
         if self.q:
             # "3-1502", "3 1502" and "HY-3-1502" all find the unit; the rest searches as typed.
-            unit_term = "-".join(self.q.upper().replace("－", "-").replace("—", "-").replace("-", " ").split())
             stmt = stmt.where(sa.or_(
-                Unit.archive_no.icontains(unit_term, autoescape=True),
+                Unit.archive_no.icontains(unit_term(self.q), autoescape=True),
                 Parcel.tracking_no.icontains(self.q.replace(" ", ""), autoescape=True),
                 Parcel.recipient_name.icontains(self.q, autoescape=True),
                 Parcel.number.icontains(self.q, autoescape=True),

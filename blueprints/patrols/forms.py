@@ -1,5 +1,3 @@
-import re
-import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,18 +8,8 @@ from wtforms.validators import InputRequired, NumberRange, Regexp, ValidationErr
 from models.patrols import Outcome, RouteKind, STANDARD_CHECKS, WEEKDAY_LABELS
 from models.tickets import TicketCategory
 
-from ..admin.forms import MultiCheckboxField
-from ..shared.forms import choose, max_length, optional, required
+from ..shared.forms import MultiCheckboxField, choose, compact, max_length, optional, required, stripped
 from ..shared.photos import PhotosField
-
-
-def compact_code(value: str | None) -> str:
-    """A label code as typed on any keyboard: full-width letters made plain, no spaces, capitals."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
-
-
-def stripped(value: str | None) -> str:
-    return (value or "").strip()
 
 
 def optional_id(value) -> int | None:
@@ -40,7 +28,7 @@ class CheckpointForm(FlaskForm):
     floor = StringField(_l("楼层"), validators=[max_length(10)], filters=[stripped], description=_l("如 1、B1、屋面"))
     place = StringField(_l("位置"), validators=[required(), max_length(100)], filters=[stripped],
                         description=_l("如 大堂、电梯厅、消防通道、中心花园"))
-    code = StringField(_l("标签编码"), filters=[compact_code], validators=[
+    code = StringField(_l("标签编码"), filters=[compact], validators=[
         optional(), Regexp(r"^[A-Z0-9]{2,12}$", message=_l("请用 2–12 位字母或数字")),
     ], description=_l("留空由系统生成；打印在二维码下方，供手工输入"))
     checks = MultiCheckboxField(_l("检查内容"), choices=[SelectChoice(str(c), c) for c in STANDARD_CHECKS])
@@ -77,7 +65,7 @@ FINDING_CATEGORIES = [TicketCategory.REPAIR, TicketCategory.OTHER]
 class ResultForm(FlaskForm):
     """One checkpoint of a round; each checkpoint's form has its own prefix (cp<id>-) on the page."""
 
-    code = StringField(_l("检查点编码"), filters=[compact_code], validators=[max_length(30)])
+    code = StringField(_l("检查点编码"), filters=[compact], validators=[max_length(30)])
     outcome = RadioField(_l("结果"), choices=Outcome.choices(), validators=[choose()])
     note = TextAreaField(_l("异常情况"), filters=[stripped], validators=[max_length(500)])
     photos = PhotosField()

@@ -16,7 +16,7 @@ from models.patrols import (
     STANDARD_CHECKS,
 )
 
-from ..shared.crud import Column, Register, add_register_views
+from ..shared.crud import Column, Register, add_register_views, taken
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
 from ..shared.permissions import current_property, get_or_404, require, scoped, staff_holding
@@ -25,13 +25,9 @@ from .forms import CheckpointForm, RouteForm, ScheduleForm
 from .services import new_code
 
 
-def _taken(stmt) -> bool:
-    return db.session.scalar(sa.select(stmt.exists()))
-
-
 def _route_clashes(form, route):
     stmt = scoped(PatrolRoute).where(PatrolRoute.name == form.name.data, PatrolRoute.id != route.id)
-    return {"name": _("已有同名路线")} if _taken(stmt) else {}
+    return {"name": _("已有同名路线")} if taken(stmt) else {}
 
 
 def _save_route(form, route):
@@ -40,7 +36,7 @@ def _save_route(form, route):
 
 
 def _route_blocks_delete(route):
-    if _taken(sa.select(PatrolRound.id).where(PatrolRound.route_id == route.id)):
+    if taken(sa.select(PatrolRound.id).where(PatrolRound.route_id == route.id)):
         return _("该路线已有巡查记录，不能删除；不再使用请编辑为停用")
     if route.checkpoints:
         return _("请先删除该路线的检查点")
@@ -101,14 +97,14 @@ def render_route(route: PatrolRoute, *, checkpoint_form=None, schedule_form=None
 
 
 def _checkpoint_used(checkpoint: PatrolCheckpoint) -> bool:
-    return _taken(sa.select(PatrolResult.id).where(PatrolResult.checkpoint_id == checkpoint.id))
+    return taken(sa.select(PatrolResult.id).where(PatrolResult.checkpoint_id == checkpoint.id))
 
 
 def _code_clash(form, checkpoint_id: int | None) -> bool:
     stmt = scoped(PatrolCheckpoint).where(PatrolCheckpoint.code == form.code.data)
     if checkpoint_id is not None:
         stmt = stmt.where(PatrolCheckpoint.id != checkpoint_id)
-    return bool(form.code.data) and _taken(stmt)
+    return bool(form.code.data) and taken(stmt)
 
 
 def _fill_checkpoint(form: CheckpointForm, checkpoint: PatrolCheckpoint) -> None:
@@ -214,7 +210,7 @@ def add_schedule(route_id: int):
     form = _schedule_form()
     if form.validate_on_submit():
         at = form.at.data.replace(second=0, microsecond=0)
-        if _taken(sa.select(PatrolSchedule.id).where(PatrolSchedule.route_id == route.id, PatrolSchedule.at == at)):
+        if taken(sa.select(PatrolSchedule.id).where(PatrolSchedule.route_id == route.id, PatrolSchedule.at == at)):
             form.at.errors.append(_("这条路线已有 %(t)s 的巡查", t=at.strftime("%H:%M")))
         else:
             db.session.add(PatrolSchedule(
@@ -244,7 +240,7 @@ def delete_schedule(schedule_id: int):
     schedule = get_or_404(PatrolSchedule, schedule_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if _taken(sa.select(PatrolRound.id).where(PatrolRound.schedule_id == schedule.id)):
+    if taken(sa.select(PatrolRound.id).where(PatrolRound.schedule_id == schedule.id)):
         flash(_("按这个时间已安排过巡查，不能删除；不再使用请停用"), "error")
     else:
         db.session.delete(schedule)

@@ -10,10 +10,6 @@ from models import Department, Property, db
 from models.tickets import Nature, Satisfaction, Severity, Ticket, TicketCategory, TicketStatus, TicketVisit
 
 
-def month_start(year: int, month: int) -> date:
-    return date(year, month, 1)
-
-
 def shift_month(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)

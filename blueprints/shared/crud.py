@@ -21,6 +21,11 @@ from .htmx import INVALID, render
 from .permissions import current_property, get_or_404, require, scoped
 
 
+def taken(stmt: sa.Select) -> bool:
+    """Whether `stmt` finds any row: a name or code already used, a record still referred to."""
+    return db.session.scalar(sa.select(stmt.exists()))
+
+
 @dataclass
 class Column:
     label: str

@@ -1,14 +1,19 @@
-"""Form pieces every module shares: Chinese validation messages and checks for phones and IDs."""
+"""Form pieces every module shares: Chinese validation messages, checks for phones and IDs, input
+filters, the unit field and a list of checkboxes."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
-from wtforms import ValidationError
+from wtforms import SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .units import find_unit
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -28,6 +33,16 @@ def optional():
 
 def max_length(n: int):
     return Length(max=n, message=_l("不能超过 %(max)d 个字", max=n))
+
+
+def compact(value: str | None) -> str:
+    """A code as printed (tracking number, shelf, label code, ID ending): full-width characters made
+    plain, no spaces, capitals; scanners, pinyin keyboards and hands differ."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+def stripped(value: str | None) -> str:
+    return (value or "").strip()
 
 
 def normalise_phone(value: str | None) -> str:
@@ -70,3 +85,26 @@ def id_number(form, field) -> None:
 
 class EmptyForm(FlaskForm):
     """For POST-only buttons: carries the CSRF token and nothing else."""
+
+
+class UnitField(StringField):
+    """A unit typed as 楼栋-房号 (3-1502); `unit` holds the unit found, or None when left empty."""
+
+    unit = None
+
+    def pre_validate(self, form):
+        self.unit = None
+        if self.data:
+            self.unit = find_unit(self.data)
+            if self.unit is None:
+                raise ValidationError(_l("本项目没有这个房号，请按 楼栋-房号 输入，如 3-1502"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        offered = {str(choice.value) for choice in self.choices}
+        if any(str(value) not in offered for value in self.data or []):
+            raise ValidationError(_l("请从列表中选择"))

@@ -21,12 +21,6 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     return make_response(body, status)
 
 
-def hx_redirect(url: str) -> Response:
-    response = make_response("", 204)
-    response.headers["HX-Redirect"] = url
-    return response
-
-
 def add_vary_header(response: Response) -> Response:
     response.vary.add("HX-Request")
     return response

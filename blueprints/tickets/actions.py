@@ -69,7 +69,7 @@ def accept(ticket_id: int):
 @require("tickets.work")
 def note(ticket_id: int):
     def note(ticket, form):
-        ticket.add_note(current_user, form.note.data, clock.now())
+        ticket.record_progress(current_user, form.note.data, clock.now())
         save_photos(form.photos, ticket)
 
     return _perform(ticket_id, WorkNoteForm, note, allowed=may_work_on, done_message=_("已记录进展"))

@@ -1,4 +1,3 @@
-import re
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -17,25 +16,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
-from models import Department, DepartmentKind, Resident, Unit, User, UserRole, db
+from models import Department, DepartmentKind, Resident, User, UserRole, db
 from models.tickets import Nature, Satisfaction, Severity, TicketCategory, TicketSource, VisitMethod
 
-from ..shared.forms import choose, max_length, optional, phone, required
+from ..shared.forms import UnitField, choose, max_length, optional, phone, required
 from ..shared.localtime import today
 from ..shared.permissions import current_property, scoped
 from ..shared.photos import PhotosField
-
-
-def find_unit(text: str) -> Unit | None:
-    """A unit of the current property by its archive number, with or without the property code:
-    "HY-3-1502", "3-1502" and "3 1502" all find building 3, room 1502."""
-    parts = [p for p in re.split(r"[\s\-－—/]+", text.strip().upper()) if p]
-    code = current_property().code
-    if parts and parts[0] == code:
-        parts = parts[1:]
-    if len(parts) != 2:
-        return None
-    return db.session.scalar(scoped(Unit).where(Unit.archive_no == Unit.make_archive_no(code, *parts)))
 
 
 class TicketForm(FlaskForm):
@@ -43,7 +30,7 @@ class TicketForm(FlaskForm):
     severity = RadioField(_l("投诉程度"), choices=Severity.choices(), validate_choice=False)
     source = SelectField(_l("来源"), choices=TicketSource.choices(), default=TicketSource.PHONE.value)
     nature = RadioField(_l("性质"), choices=Nature.choices(), default=Nature.NORMAL.value)
-    unit = StringField(_l("房号"), validators=[max_length(40)], description=_l("楼栋-房号，如 3-1502"))
+    unit = UnitField(_l("房号"), validators=[max_length(40)], description=_l("楼栋-房号，如 3-1502"))
     location = StringField(_l("公共区域"), validators=[optional(), max_length(100)], description=_l("不涉及某户时填写，如 3 号楼电梯厅"))
     resident_id = HiddenField()
     caller_name = StringField(_l("联系人"), validators=[optional(), max_length(50)])
@@ -53,7 +40,6 @@ class TicketForm(FlaskForm):
                            description=_l("咨询类当场答复后填写，登记即关闭"))
     photos = PhotosField()
 
-    unit_obj: Unit | None = None
     resident_obj: Resident | None = None
 
     def validate_severity(self, field):
@@ -63,18 +49,14 @@ class TicketForm(FlaskForm):
             raise ValidationError(_l("投诉请选择程度：重大、重要或轻微"))
 
     def validate_unit(self, field):
-        if field.data:
-            self.unit_obj = find_unit(field.data)
-            if self.unit_obj is None:
-                raise ValidationError(_l("本项目没有这个房号，请按 楼栋-房号 输入，如 3-1502"))
-        elif not self.location.data:
+        if not field.data and not self.location.data:
             raise ValidationError(_l("请填写房号，或在“公共区域”中写明地点"))
 
     def validate_resident_id(self, field):
         if field.data:
             resident = db.session.get(Resident, int(field.data)) if field.data.isdigit() else None
             if resident is None or resident.property_id != current_property().id or (
-                self.unit_obj and resident.unit_id != self.unit_obj.id
+                self.unit.unit and resident.unit_id != self.unit.unit.id
             ):
                 field.data = ""
             else:

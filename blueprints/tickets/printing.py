@@ -3,7 +3,7 @@ from flask import abort
 from flask_babel import gettext as _
 
 from models import db
-from models.tickets import CorrectiveAction, Ticket, TicketCategory
+from models.tickets import CorrectiveAction, Ticket
 
 from ..shared.localtime import requested_day
 from ..shared.permissions import current_property, get_or_404, require, scoped
@@ -25,7 +25,7 @@ def record_pdf(ticket_id: int):
 def work_order_pdf(ticket_id: int):
     """维修单: what the worker takes to the unit, signed by the worker and the owner."""
     ticket = get_or_404(Ticket, ticket_id)
-    if ticket.category is not TicketCategory.REPAIR:
+    if not ticket.has_work_order:
         abort(404)
     return render_pdf("print/tickets/work_order.html", filename=_("维修单-%(n)s", n=ticket.number),
                       title=_("维修单"), number=ticket.number, ticket=ticket)

@@ -103,7 +103,7 @@ def register(form: TicketForm, prop: Property, user: User, received_at: datetime
         category=TicketCategory(form.category.data),
         severity=Severity(form.severity.data) if form.severity.data else None,
         nature=Nature(form.nature.data),
-        unit=form.unit_obj,
+        unit=form.unit.unit,
         location=form.location.data or "",
         caller_name=form.caller_name.data or (resident.name if resident else ""),
         caller_phone=form.caller_phone.data or (resident.phone if resident else ""),

@@ -12,7 +12,8 @@ from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import can, current_property, get_or_404, require, scoped, staff
 from . import bp
 from .access import may_feed_back, may_work_on
-from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm, find_unit
+from ..shared.units import find_unit
+from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm
 from .search import TicketFilter, visit_dues
 from .services import register
 
@@ -64,17 +65,18 @@ def detail(ticket_id: int):
     return render_detail(get_or_404(Ticket, ticket_id))
 
 
-# The steps offered on a ticket's page: (name, form class, permission, who else may, when).
+# The steps a ticket's page may offer: (name, form class, permission, who else may). A step is offered
+# when the ticket allows it now (Ticket.can_<name>, the rule the step itself keeps).
 STEPS = [
-    ("dispatch", DispatchForm, "tickets.dispatch", None, lambda t: t.status in (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)),
-    ("accept", ActionForm, "tickets.work", may_work_on, lambda t: t.status is TicketStatus.DISPATCHED),
-    ("note", WorkNoteForm, "tickets.work", may_work_on, lambda t: t.status in (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)),
-    ("pause", NoteForm, "tickets.work", may_work_on, lambda t: t.paused_since is None and t.status in (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)),
-    ("resume", ActionForm, "tickets.work", may_work_on, lambda t: t.paused_since is not None),
-    ("complete", WorkNoteForm, "tickets.work", may_work_on, lambda t: t.status in (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS) and t.paused_since is None),
-    ("feed_back", NoteForm, "tickets.feedback", may_feed_back, lambda t: t.status is TicketStatus.DONE),
-    ("visit", VisitForm, "tickets.visit", None, lambda t: t.status is TicketStatus.FED_BACK and t.visit_required),
-    ("close", ActionForm, "tickets.feedback", may_feed_back, lambda t: t.status is TicketStatus.FED_BACK and (not t.visit_required or t.visited_at)),
+    ("dispatch", DispatchForm, "tickets.dispatch", None),
+    ("accept", ActionForm, "tickets.work", may_work_on),
+    ("note", WorkNoteForm, "tickets.work", may_work_on),
+    ("pause", NoteForm, "tickets.work", may_work_on),
+    ("resume", ActionForm, "tickets.work", may_work_on),
+    ("complete", WorkNoteForm, "tickets.work", may_work_on),
+    ("feed_back", NoteForm, "tickets.feedback", may_feed_back),
+    ("visit", VisitForm, "tickets.visit", None),
+    ("close", ActionForm, "tickets.feedback", may_feed_back),
 ]
 
 
@@ -89,8 +91,8 @@ def _suggested(step: str, ticket: Ticket) -> dict:
 
 def render_detail(ticket: Ticket, open_form=None, status: int = 200):
     forms = {}
-    for name, form_cls, permission, record_check, offered in STEPS:
-        if not (can(permission) and offered(ticket)):
+    for name, form_cls, permission, record_check in STEPS:
+        if not (can(permission) and ticket.can(name)):
             continue
         if record_check and not record_check(ticket):
             continue

@@ -5,8 +5,7 @@ from wtforms.validators import NumberRange
 
 from models.visitors import IdType, Purpose
 
-from ..journal.forms import UnitField
-from ..shared.forms import id_number_problem, max_length, optional, phone, required
+from ..shared.forms import UnitField, id_number_problem, max_length, optional, phone, required
 
 
 def _plate(value: str | None) -> str:

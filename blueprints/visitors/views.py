@@ -5,19 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Unit, clock, db
-from models.notifications import notify
 from models.visitors import BlockEntry, ExpectedGuest, IdType, Purpose, Visitor
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
 from ..shared.localtime import local, requested_day, today
 from ..shared.offline import client_time, offline_submit
-from ..shared.permissions import current_property, get_or_404, require, scoped, supervisor_ids
+from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.printing import render_pdf
-from ..tickets.forms import find_unit
+from ..shared.units import find_unit
 from . import bp
 from .forms import BlockEntryForm, ExpectedGuestForm, VisitorForm
-from .services import alert_text, block_hits, expected_guest
+from .services import block_hits, expected_guest, sign_in
 
 
 @bp.get("/")
@@ -47,7 +46,13 @@ def index():
 def new():
     form = VisitorForm()
     if form.validate_on_submit():
-        visit = register_visit(form)
+        visit = sign_in(
+            current_property(), by=current_user, at=client_time(), unit=form.unit.unit, name=form.name.data.strip(),
+            id_type=IdType(form.id_type.data), id_number=form.id_number.data or "", phone=form.phone.data or "",
+            company=(form.company.data or "").strip(), host_name=(form.host_name.data or "").strip(),
+            purpose=Purpose(form.purpose.data), party_size=form.party_size.data or 1, plate=form.plate.data or "",
+            pass_no=(form.pass_no.data or "").strip(), note=(form.note.data or "").strip(),
+        )
         if visit.alert:
             flash(_("注意：%(alert)s", alert=visit.alert), "error")
         return redirect(url_for("visitors.detail", visitor_id=visit.id))
@@ -55,29 +60,6 @@ def new():
         sa.select(sa.func.count(Visitor.id)).where(Visitor.property_id == current_property().id, Visitor.signed_out_at.is_(None))
     )
     return render("visitors/new.html", form=form, inside=inside, status=INVALID if request.method == "POST" else 200)
-
-
-def register_visit(form: VisitorForm) -> Visitor:
-    prop = current_property()
-    signed_in_at = client_time()
-    unit = form.unit.unit
-    hits = block_hits(prop.id, form.name.data, form.id_number.data, form.plate.data)
-    expected = expected_guest(prop.id, unit.id if unit else None, form.name.data, form.plate.data,
-                              prop.local_day(signed_in_at))
-    visit = Visitor(
-        property_id=prop.id, name=form.name.data.strip(), id_type=IdType(form.id_type.data),
-        id_number=form.id_number.data or "", phone=form.phone.data or "", unit=unit,
-        company=(form.company.data or "").strip(), host_name=(form.host_name.data or "").strip(),
-        purpose=Purpose(form.purpose.data), party_size=form.party_size.data or 1, plate=form.plate.data or "",
-        pass_no=(form.pass_no.data or "").strip(), note=(form.note.data or "").strip(),
-        signed_in_at=signed_in_at, signed_in_by=current_user, expected_guest=expected, alert=alert_text(hits),
-    )
-    db.session.add(visit)
-    db.session.flush()
-    if hits:
-        notify(supervisor_ids(prop.id), prop.id, _("黑名单访客已登记：%(name)s — %(alert)s", name=visit.name, alert=visit.alert),
-               url_for("visitors.detail", visitor_id=visit.id))
-    return visit
 
 
 @bp.get("/check")
