@@ -5,7 +5,7 @@ from . import clock  # noqa: F401
 from .audit import AuditAction, AuditEntry  # noqa: F401
 from .base import db  # noqa: F401
 from .numbering import NumberSequence  # noqa: F401
-from .org import Building, CalendarDay, Department, DepartmentKind, Property, Resident, ResidentRelation, Unit  # noqa: F401
+from .org import Building, CalendarDay, Department, DepartmentKind, IdType, Property, Resident, ResidentRelation, Unit  # noqa: F401
 from .users import Role, User, UserRole  # noqa: F401
 from .attachments import Attachment  # noqa: F401
 from .offline import IdempotencyKey  # noqa: F401

@@ -109,6 +109,15 @@ class ResidentRelation(LabelledEnum):
     FAMILY = "family", _l("家庭成员")
 
 
+class IdType(LabelledEnum):
+    """An identity document shown at the desk (a visitor, a claimant, a contractor taking a key)."""
+
+    RESIDENT_ID = "resident_id", _l("居民身份证")
+    PASSPORT = "passport", _l("护照")
+    OTHER = "other", _l("其他证件")
+    NONE = "none", _l("未出示")
+
+
 def mask_phone(phone: str | None) -> str:
     """138****5678: enough to recognise a number, not enough to call it."""
     if not phone:

@@ -10,15 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import PropertyScoped, Timestamped, UTCDateTime, db
 from .clock import now
 from .enums import LabelledEnum, enum_type
-from .org import Unit, mask_id_number, mask_phone
+from .org import IdType, Unit, mask_id_number, mask_phone
 from .users import User
-
-
-class IdType(LabelledEnum):
-    RESIDENT_ID = "resident_id", _l("居民身份证")
-    PASSPORT = "passport", _l("护照")
-    OTHER = "other", _l("其他证件")
-    NONE = "none", _l("未出示")
 
 
 class Purpose(LabelledEnum):

@@ -1,19 +1,12 @@
 """The patrol's paper: the A4 sheet of checkpoint QR labels, and the patrol record (巡查记录表)."""
-import segno
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from models.patrols import PatrolRound, PatrolRoute
 
 from ..shared.permissions import current_property, get_or_404, require
-from ..shared.printing import render_pdf
+from ..shared.printing import qr_svg, render_pdf
 from . import bp
 from .services import label_content, open_findings, photos_of
-
-
-def qr_svg(content: str) -> Markup:
-    """The QR code as inline SVG (sized by the print stylesheet): drawn as vector paths, sharp at any size."""
-    return Markup(segno.make(content, error="m", micro=False).svg_inline(border=2, omitsize=True, dark="#000"))
 
 
 @bp.get("/routes/<int:route_id>/labels.pdf")

@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
-from wtforms import SelectMultipleField, StringField, ValidationError
+from wtforms import SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from models import IdType
 
 from .units import find_unit
 
@@ -81,6 +83,23 @@ def id_number(form, field) -> None:
     field.data = ric.compact(field.data).upper()
     if problem := id_number_problem(field.data):
         raise ValidationError(problem)
+
+
+def IdTypeField(label=_l("证件类型")):  # noqa: N802 - a field factory, used like a field class
+    return SelectField(label, choices=IdType.choices(), default=IdType.RESIDENT_ID.value)
+
+
+def IdNumberField(label=_l("证件号码")):  # noqa: N802
+    return StringField(label, validators=[max_length(40)], filters=[stripped])
+
+
+def check_id_document(type_field, number_field) -> None:
+    """For a form's `validate_<number>`: a resident ID number must pass its checksum; others are kept as typed."""
+    number_field.data = (number_field.data or "").upper()
+    if type_field.data == IdType.RESIDENT_ID.value and number_field.data:
+        number_field.data = ric.compact(number_field.data).upper()
+        if problem := id_number_problem(number_field.data):
+            raise ValidationError(problem)
 
 
 class EmptyForm(FlaskForm):

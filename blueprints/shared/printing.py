@@ -1,4 +1,5 @@
-"""A4 PDFs of the paper forms: `render_pdf("print/<module>/<form>.html", title=…, number=…, …)`.
+"""A4 PDFs of the paper forms: `render_pdf("print/<module>/<form>.html", title=…, number=…, …)`, and QR
+codes for the labels stuck on checkpoints, keys and found items (`qr_svg`).
 
 WeasyPrint reads nothing but the app's own static files and stored uploads (no network, no other
 `file:` paths, no redirects), and one font configuration serves the whole process.
@@ -12,7 +13,9 @@ import subprocess
 from io import BytesIO
 from pathlib import Path
 
+import segno
 from flask import current_app, render_template, send_file
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -59,6 +62,11 @@ def cjk_font_families() -> tuple[str, ...]:
         return ()
     out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
     return tuple(sorted({line.split(",")[0].strip() for line in out.stdout.splitlines() if line.strip()}))
+
+
+def qr_svg(content: str) -> Markup:
+    """A QR code as inline SVG for a label (sized by the print stylesheet): vector paths, sharp at any size."""
+    return Markup(segno.make(content, error="m", micro=False).svg_inline(border=2, omitsize=True, dark="#000"))
 
 
 def render_pdf_bytes(template: str, **data) -> bytes:

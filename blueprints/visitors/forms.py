@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, ValidationError
+from wtforms import DateField, IntegerField, RadioField, StringField, ValidationError
 from wtforms.validators import NumberRange
 
-from models.visitors import IdType, Purpose
+from models.visitors import Purpose
 
-from ..shared.forms import UnitField, id_number_problem, max_length, optional, phone, required
+from ..shared.forms import IdNumberField, IdTypeField, UnitField, check_id_document, max_length, optional, phone, required
 
 
 def _plate(value: str | None) -> str:
@@ -16,8 +16,7 @@ class VisitorForm(FlaskForm):
     name = StringField(_l("访客姓名"), validators=[required(), max_length(50)])
     unit = UnitField(_l("到访房号"), validators=[max_length(40)], description=_l("如 3-1502；写字楼可只填公司"))
     purpose = RadioField(_l("事由"), choices=Purpose.choices(), default=Purpose.VISIT.value)
-    id_type = SelectField(_l("证件类型"), choices=IdType.choices(), default=IdType.RESIDENT_ID.value)
-    id_number = StringField(_l("证件号码"), validators=[max_length(40)])
+    id_type, id_number = IdTypeField(), IdNumberField()
     phone = StringField(_l("手机"), validators=[optional(), phone])
     company = StringField(_l("到访公司"), validators=[max_length(100)])
     host_name = StringField(_l("被访人"), validators=[max_length(50)])
@@ -31,10 +30,7 @@ class VisitorForm(FlaskForm):
             raise ValidationError(_l("请填写到访房号，或到访公司"))
 
     def validate_id_number(self, field):
-        field.data = (field.data or "").strip().upper()
-        if self.id_type.data == IdType.RESIDENT_ID.value and field.data:
-            if problem := id_number_problem(field.data):
-                raise ValidationError(problem)
+        check_id_document(self.id_type, field)
 
 
 class ExpectedGuestForm(FlaskForm):

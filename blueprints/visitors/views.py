@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Unit, clock, db
-from models.visitors import BlockEntry, ExpectedGuest, IdType, Purpose, Visitor
+from models import IdType
+from models.visitors import BlockEntry, ExpectedGuest, Purpose, Visitor
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
