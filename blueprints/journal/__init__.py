@@ -7,7 +7,7 @@ from ..shared.permissions import A, C, D, L, S
 
 bp = Blueprint("journal", __name__, url_prefix="/journal")
 
-from . import desk, passes, printing, services, sources, views  # noqa: E402,F401 - views register their routes
+from . import demo, desk, passes, printing, services, sources, views  # noqa: E402,F401 - views register their routes
 
 module = Module(
     "journal", bp, _l("值班日志"),
@@ -23,6 +23,7 @@ module = Module(
     nav=[NavItem(_l("值班"), "journal.index", "journal.view", "/journal")],
     panels=[Panel("journal/_desk.html", desk.desk, permission="journal.view", order=30)],
     handover=[sources.held_items],
+    demo=demo.demo,
     field_labels={"post": _l("岗位"), "result": _l("结果"), "items": _l("物品"), "used_at": _l("使用时间")},
     number_codes={"BC": _l("班次"), "FX": _l("放行条")},
     approvals=[ApprovalKind("passes.arrears", _l("欠费放行"), "passes.approve", services.arrears_decided,

@@ -1,11 +1,13 @@
-"""Demo patrol routes of 恒宇花园: the daily round of the public areas and the night security round."""
-from datetime import time
+"""Demo patrol routes of 恒宇花园 (the daily round of the public areas and the night security round), and
+yesterday's rounds: walked, one with a finding sent to engineering, the night round missed."""
+from datetime import time, timedelta
+
 
 from models import db
-from models.patrols import PatrolCheckpoint, PatrolRoute, PatrolSchedule, RouteKind
+from models.patrols import Outcome, PatrolCheckpoint, PatrolRoute, PatrolSchedule, RouteKind
 
 from ..shared.demo import Demo
-from .services import new_code
+from .services import finish_round, mark_missed, new_code, record_result, repair_departments, rounds_between, schedule_rounds
 
 # (route name, kind, times, [(building code or None, floor, place, checks)])
 ROUTES = [
@@ -38,3 +40,22 @@ def demo(d: Demo) -> None:
             ))
             db.session.flush()  # the next code is drawn against this one
         route.schedules.extend(PatrolSchedule(property_id=prop.id, at=at) for at in times)
+    db.session.flush()
+    _yesterday(d)
+
+
+def _yesterday(d: Demo) -> None:
+    prop, walker = d.garden, d.users["concierge"]
+    yesterday = prop.local_day(d.now) - timedelta(days=1)
+    schedule_rounds(prop, yesterday)
+    engineering = repair_departments(prop)[0]
+    daily = [r for r in db.session.scalars(rounds_between(prop, yesterday, yesterday)) if r.route.name == ROUTES[0][0]]
+    for round_ in daily:
+        at = round_.scheduled_for + timedelta(minutes=10)
+        for n, checkpoint in enumerate(round_.route.active_checkpoints):
+            abnormal = round_ is daily[-1] and checkpoint.place == "地下车库"
+            record_result(prop, round_, checkpoint, outcome=Outcome.ABNORMAL if abnormal else Outcome.OK, by=walker,
+                          at=at + timedelta(minutes=4 * n), scanned=True, department=engineering,
+                          note="B 区第 3 盏照明灯不亮" if abnormal else "")
+        finish_round(round_, walker, at + timedelta(minutes=30), "")
+    mark_missed(prop, d.now)

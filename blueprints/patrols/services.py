@@ -66,8 +66,9 @@ def missing_rounds(prop: Property, day: date) -> list[tuple[PatrolSchedule, date
 
 def _new_round(prop: Property, schedule: PatrolSchedule, at: datetime) -> PatrolRound:
     return PatrolRound(
-        property_id=prop.id, route=schedule.route, schedule=schedule, scheduled_for=at,
-        due_by=at + timedelta(minutes=schedule.window_minutes), assignee=schedule.assignee, status=RoundStatus.DUE,
+        property_id=prop.id, route=schedule.route, route_id=schedule.route_id, schedule=schedule,
+        schedule_id=schedule.id, scheduled_for=at, due_by=at + timedelta(minutes=schedule.window_minutes),
+        assignee=schedule.assignee, assignee_id=schedule.assignee_id, status=RoundStatus.DUE,
     )
 
 

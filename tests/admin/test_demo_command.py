@@ -6,7 +6,9 @@ from stdnum.cn import ric
 
 from blueprints.shared.forms import id_number_problem
 from models import Building, Department, Notification, Property, Resident, Role, Unit, User, UserRole, db
-from models.patrols import PatrolRoute
+from models.approvals import Approval
+from models.journal import ReleasePass
+from models.patrols import PatrolFinding, PatrolRound, PatrolRoute
 from models.tickets import Ticket, TicketVisit
 from models.decoration import Decoration, DecorationStatus
 from models.parcels import Parcel
@@ -104,6 +106,13 @@ def test_demo_has_patrol_routes_to_walk_and_a_decoration_to_patrol(app):
 def test_demo_has_a_few_days_of_work_at_the_desk(app):
     run_demo(app)
     statuses = sorted(t.status.value for t in db.session.scalars(sa.select(Ticket)))
-    assert statuses == sorted(["closed", "fed_back", "in_progress", "dispatched", "received", "received", "closed"])
+    # with the ticket dispatched from yesterday's patrol finding
+    assert statuses == sorted(["closed", "fed_back", "in_progress", "dispatched", "dispatched", "received",
+                               "received", "closed"])
     assert count(TicketVisit) == 1 and count(Notification) > 0  # the important complaint alerted the supervisors
     assert count(Parcel) == 3 and count(Visitor, signed_out_at=None) == 1
+    passes = {p.status.value for p in db.session.scalars(sa.select(ReleasePass))}
+    assert passes == {"used", "pending"} and count(Approval, status="pending") == 1
+    rounds = db.session.scalars(sa.select(PatrolRound).order_by(PatrolRound.scheduled_for)).all()
+    assert [r.status.value for r in rounds] == ["done", "done", "missed"]  # yesterday's; today's are shown, not made
+    assert count(PatrolFinding) == 1

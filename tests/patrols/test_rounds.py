@@ -50,6 +50,7 @@ def test_the_patrol_page_shows_todays_rounds_when_cron_has_not_made_them(client,
     page = client.get("/patrols/").get_data(as_text=True)
     assert rounds() == []  # a GET writes nothing
     assert page.count("<strong>" + route.name) == 2 and page.count("未开始") == 2
+    assert page.count("0 / 3 个检查点") == 2
     today = datetime.now(SHANGHAI).date()
     start = f"/patrols/schedules/{route.schedules[0].id}/{today.isoformat()}/start"
     assert start in page
