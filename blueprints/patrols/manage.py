@@ -8,9 +8,10 @@ from wtforms.fields.choices import SelectChoice
 from models import Building, PatrolCheckpoint, PatrolResult, PatrolRound, PatrolRoute, PatrolSchedule, RouteKind, db
 from models.patrols import STANDARD_CHECKS
 
-from ..shared.crud import Column, Register, add_register_views
+from ..shared.crud import Register, add_register_views
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
+from ..shared.lists import Column, ListFilter
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from . import bp
 from .forms import CheckpointForm, RouteForm, ScheduleForm
@@ -39,6 +40,11 @@ def _route_blocks_delete(route):
     return None
 
 
+class RouteFilter(ListFilter):
+    searched = (PatrolRoute.name,)
+    sorts = {"active": (PatrolRoute.active.desc(), PatrolRoute.name)}  # the routes in use first
+
+
 ROUTES = Register(
     name="routes", singular="route", model=PatrolRoute, form=RouteForm, title=_l("巡查路线"),
     permission="patrols.manage",
@@ -49,8 +55,7 @@ ROUTES = Register(
         Column(_l("巡查时间"), lambda r: "、".join(s.at.strftime("%H:%M") for s in r.schedules if s.active)),
         Column(_l("状态"), lambda r: _("启用") if r.active else _("停用")),
     ],
-    order_by=lambda: [PatrolRoute.active.desc(), PatrolRoute.name],
-    search=lambda: [PatrolRoute.name],
+    filters=RouteFilter,
     save=_save_route,
     clashes=_route_clashes,
     blocks_delete=_route_blocks_delete,

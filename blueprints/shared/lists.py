@@ -1,0 +1,159 @@
+"""The list kit: how every register page filters, searches, sorts, pages and exports its rows.
+
+A list declares a `ListFilter` (the query string's filters and the SELECT they make) and its
+`Column`s; templates/_list.html draws the search bar, the sortable headers, the results and the pager;
+`export_xlsx` writes the same filtered rows, every page of them, to an Excel file.
+"""
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from tempfile import TemporaryFile
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from flask import Response, send_file
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy.sql import operators
+
+from models import Building, Unit, db
+
+from .localtime import today, zone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows fetched at a time while a workbook is written: memory stays flat however long the list.
+BATCH = 500
+# Excel and LibreOffice read a cell beginning with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Column:
+    """A column of a list: its header and a row's value; `sort` names the `ListFilter.sorts` entry the
+    header sorts by, `width` the column's width in Excel (characters; a Chinese one counts two)."""
+
+    label: str
+    value: Callable[[Any], Any]
+    numeric: bool = False
+    sort: str = ""
+    width: int = 18
+
+
+def natural_order(column) -> tuple:
+    """ORDER BY terms that put numbers written as text in number order: 101 before 1001 (shorter first)."""
+    return sa.func.length(column), column
+
+
+# Units as people count them, by building and then room: the query must select from both tables.
+UNIT_ORDER = (*natural_order(Building.code), *natural_order(Unit.room))
+
+
+def _reversed(term):
+    # A term may already say DESC (PatrolRoute.active.desc()): reversing it must not add a second one.
+    return term.element if getattr(term, "modifier", None) is operators.desc_op else term.desc()
+
+
+PARSERS: dict[type, Callable[[str], Any]] = {
+    str: str, int: int, bool: lambda raw: raw == "1", date: date.fromisoformat,
+}
+
+
+@dataclass
+class ListFilter:
+    """What a list is narrowed to and ordered by, read from its page's query string.
+
+    Subclasses add fields with defaults — text, whole numbers, flags ("1") and ISO dates — which
+    `from_args` reads from the parameter of the same name, or the one `params` gives. A value that does
+    not parse is left at its default: bookmarks outlive the choices they were made with. The form is a
+    GET that changes nothing, so it carries no CSRF token.
+    """
+
+    q: str = ""
+    sort: str = ""
+
+    params: ClassVar[dict[str, str]] = {}
+    # The columns `q` is looked for in (anywhere in the text, in any case), for lists needing no more.
+    searched: ClassVar[tuple] = ()
+    # The orders a list offers: key → ORDER BY terms, "-key" reverses them; the first is the default.
+    sorts: ClassVar[dict[str, tuple]] = {}
+
+    @classmethod
+    def from_args(cls, args) -> typing.Self:
+        types = typing.get_type_hints(cls)
+        values = {}
+        for field in dataclasses.fields(cls):
+            raw = args.get(cls.params.get(field.name, field.name), "").strip()
+            # `int | None` is read as an int
+            kind = next(t for t in typing.get_args(types[field.name]) or [types[field.name]] if t is not type(None))
+            if raw:
+                with suppress(ValueError):
+                    values[field.name] = PARSERS[kind](raw)
+        return cls(**values)
+
+    @property
+    def ordering(self) -> tuple[str, bool]:
+        """The sort in force, and whether it is reversed."""
+        key = self.sort.removeprefix("-")
+        if key in self.sorts:
+            return key, self.sort.startswith("-")
+        return next(iter(self.sorts), ""), False
+
+    def where(self, stmt: sa.Select) -> sa.Select:
+        """`stmt` narrowed to the rows the filters ask for."""
+        if self.q and self.searched:
+            stmt = stmt.where(sa.or_(*(c.icontains(self.q, autoescape=True) for c in self.searched)))
+        return stmt
+
+    def apply(self, stmt: sa.Select) -> sa.Select:
+        """`stmt` narrowed, and in the order chosen (its own order when the list offers none)."""
+        stmt = self.where(stmt)
+        key, reverse = self.ordering
+        if key:
+            terms = self.sorts[key]
+            stmt = stmt.order_by(None).order_by(*(map(_reversed, terms) if reverse else terms))
+        return stmt
+
+
+def export_xlsx(title: str, columns: Sequence[Column], rows: sa.Select) -> Response:
+    """The rows of `rows` as an Excel download, "<title>-<today>.xlsx", one row per record under a
+    header of the columns' labels; written while the rows are fetched, into a temporary file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title)[:31])  # Excel's longest sheet name
+    for number, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.append([_header(sheet, column.label) for column in columns])
+    for row in db.session.scalars(rows.execution_options(yield_per=BATCH)):
+        sheet.append([_cell(sheet, column.value(row)) for column in columns])
+    file = TemporaryFile()
+    workbook.save(file)
+    file.seek(0)
+    response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"{title}-{today().isoformat()}.xlsx")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _header(sheet, label) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, str(label))
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _cell(sheet, value):
+    """Numbers and dates as themselves (times in the property's zone), everything else as text."""
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value.astimezone(zone()).replace(tzinfo=None))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if value is None or isinstance(value, (int, float, Decimal, date)):
+        return value
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
