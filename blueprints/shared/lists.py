@@ -13,7 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from tempfile import TemporaryFile
+from io import BytesIO
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -123,8 +123,9 @@ class ListFilter:
 
 
 def export_xlsx(title: str, columns: Sequence[Column], rows: sa.Select) -> Response:
-    """The rows of `rows` as an Excel download, "<title>-<today>.xlsx", one row per record under a
-    header of the columns' labels; written while the rows are fetched, into a temporary file."""
+    """The rows of `rows` as an Excel download, "<title>-<today>.xlsx": a header of the columns' labels,
+    then a row per record. Rows are written as they are fetched (openpyxl's write-only workbook keeps
+    them in a temporary file), so only the finished, compressed file is held in memory."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title)[:31])  # Excel's longest sheet name
     for number, column in enumerate(columns, start=1):
@@ -133,7 +134,7 @@ def export_xlsx(title: str, columns: Sequence[Column], rows: sa.Select) -> Respo
     sheet.append([_header(sheet, column.label) for column in columns])
     for row in db.session.scalars(rows.execution_options(yield_per=BATCH)):
         sheet.append([_cell(sheet, column.value(row)) for column in columns])
-    file = TemporaryFile()
+    file = BytesIO()
     workbook.save(file)
     file.seek(0)
     response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"{title}-{today().isoformat()}.xlsx")
