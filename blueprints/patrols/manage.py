@@ -88,7 +88,7 @@ def _schedule_form() -> ScheduleForm:
 def render_route(route: PatrolRoute, *, checkpoint_form=None, schedule_form=None, status=200):
     return render(
         "patrols/route.html", route=route, checkpoint_form=checkpoint_form or _checkpoint_form(),
-        schedule_form=schedule_form or _schedule_form(), empty_form=EmptyForm(),
+        schedule_form=schedule_form or _schedule_form(),
         used={c.id for c in route.checkpoints if _checkpoint_used(c)},
         scheduled=set(db.session.scalars(
             sa.select(PatrolRound.schedule_id).where(PatrolRound.route_id == route.id, PatrolRound.schedule_id.is_not(None))

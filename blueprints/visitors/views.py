@@ -112,7 +112,7 @@ def check():
 @bp.get("/<int:visitor_id>")
 @require("visitors.view")
 def detail(visitor_id: int):
-    return render("visitors/detail.html", visit=get_or_404(Visitor, visitor_id), empty_form=EmptyForm())
+    return render("visitors/detail.html", visit=get_or_404(Visitor, visitor_id))
 
 
 @bp.post("/<int:visitor_id>/sign-out")
@@ -184,7 +184,7 @@ def blocklist():
         flash(_("已加入黑名单"), "success")
         return redirect(url_for("visitors.blocklist"))
     entries = db.session.scalars(scoped(BlockEntry).where(BlockEntry.active).order_by(BlockEntry.id.desc())).all()
-    return render("visitors/blocklist.html", form=form, entries=entries, empty_form=EmptyForm(),
+    return render("visitors/blocklist.html", form=form, entries=entries,
                   status=INVALID if request.method == "POST" else 200)
 
 
