@@ -37,8 +37,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass
 class Column:
-    """A column of a list: its header and a row's value; `sort` names the `ListFilter.sorts` entry the
-    header sorts by, `width` the column's width in Excel (characters; a Chinese one counts two)."""
+    """A column of a list: its header and a row's value (right-aligned on the page when `numeric`);
+    `sort` names the `ListFilter.sorts` entry its header sorts by, `width` is its width in Excel
+    (in characters, a Chinese one counting two)."""
 
     label: str
     value: Callable[[Any], Any]
@@ -52,7 +53,7 @@ def natural_order(column) -> tuple:
     return sa.func.length(column), column
 
 
-# Units as people count them, by building and then room: the query must select from both tables.
+# Units as people count them, by building and then room (a query ordered so joins Unit.building).
 UNIT_ORDER = (*natural_order(Building.code), *natural_order(Unit.room))
 
 
@@ -64,6 +65,11 @@ def _reversed(term):
 PARSERS: dict[type, Callable[[str], Any]] = {
     str: str, int: int, bool: lambda raw: raw == "1", date: date.fromisoformat,
 }
+
+
+def _parser(hint) -> Callable[[str], Any]:
+    """How a field of type `hint` is read from the query string; an optional one (`int | None`) as its type."""
+    return PARSERS[next(t for t in typing.get_args(hint) or [hint] if t is not type(None))]
 
 
 @dataclass
@@ -91,11 +97,9 @@ class ListFilter:
         values = {}
         for field in dataclasses.fields(cls):
             raw = args.get(cls.params.get(field.name, field.name), "").strip()
-            # `int | None` is read as an int
-            kind = next(t for t in typing.get_args(types[field.name]) or [types[field.name]] if t is not type(None))
             if raw:
                 with suppress(ValueError):
-                    values[field.name] = PARSERS[kind](raw)
+                    values[field.name] = _parser(types[field.name])(raw)
         return cls(**values)
 
     @property
@@ -137,7 +141,8 @@ def export_xlsx(title: str, columns: Sequence[Column], rows: sa.Select) -> Respo
     file = BytesIO()
     workbook.save(file)
     file.seek(0)
-    response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"{title}-{today().isoformat()}.xlsx")
+    name = f"{title}-{today().isoformat()}.xlsx"
+    response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
