@@ -2,7 +2,8 @@
 
 A list declares a `ListFilter` (the query string's filters and the SELECT they make) and its
 `Column`s; templates/_list.html draws the search bar, the sortable headers, the results and the pager;
-`export_xlsx` writes the same filtered rows, every page of them, to an Excel file.
+`export_xlsx` writes the same filtered rows, every page of them, to an Excel file (`xlsx_response`
+sends any workbook, the monthly report's too).
 """
 from __future__ import annotations
 
@@ -144,11 +145,15 @@ def export_xlsx(title: str, columns: Sequence[Column], rows: sa.Select) -> Respo
     sheet.append([_header(sheet, column.label) for column in columns])
     for row in db.session.scalars(rows.execution_options(yield_per=BATCH)):
         sheet.append([_cell(sheet, column.value(row)) for column in columns])
+    return xlsx_response(workbook, f"{title}-{today().isoformat()}.xlsx")
+
+
+def xlsx_response(workbook: Workbook, filename: str) -> Response:
+    """`workbook` as a download named `filename`, kept by no cache on the way (it may hold personal data)."""
     file = BytesIO()
     workbook.save(file)
     file.seek(0)
-    name = f"{title}-{today().isoformat()}.xlsx"
-    response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=name)
+    response = send_file(file, mimetype=XLSX, as_attachment=True, download_name=filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
