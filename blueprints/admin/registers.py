@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from models import Building, Department, Resident, Unit, UserRole, db
 from models.audit import log_reveal
 
-from ..shared.crud import Column, Register, add_register_views, taken
+from ..shared.crud import Register, add_register_views, taken
+from ..shared.lists import UNIT_ORDER, Column, ListFilter, natural_order
 from ..shared.permissions import current_property, scoped
 from . import bp
 from .forms import BuildingForm, DepartmentForm, ResidentForm, UnitForm
@@ -74,6 +75,30 @@ def _department_blocks_delete(department):
     return _("还有用户属于该部门，不能删除") if in_use else None
 
 
+class BuildingFilter(ListFilter):
+    sorts = {"code": natural_order(Building.code)}
+
+
+class UnitFilter(ListFilter):
+    searched = (Unit.archive_no, Unit.room)
+    sorts = {"archive_no": UNIT_ORDER, "floor": (Unit.floor, *UNIT_ORDER), "area": (Unit.area, *UNIT_ORDER)}
+
+    def where(self, stmt):
+        return super().where(stmt.join(Unit.building))  # UNIT_ORDER reads the building's code
+
+
+class ResidentFilter(ListFilter):
+    searched = (Resident.name, Resident.name_initials, Resident.phone_last4)
+    sorts = {"unit": (*UNIT_ORDER, Resident.id), "name": (Resident.name_initials, Resident.name, Resident.id)}
+
+    def where(self, stmt):
+        return super().where(stmt.join(Resident.unit).join(Unit.building))
+
+
+class DepartmentFilter(ListFilter):
+    sorts = {"id": (Department.id,)}
+
+
 REGISTERS = [
     Register(
         name="buildings", singular="building", model=Building, form=BuildingForm, title=_l("楼栋"),
@@ -84,7 +109,7 @@ REGISTERS = [
             Column(_l("层数"), lambda b: b.floors, numeric=True),
             Column(_l("房屋数"), lambda b: len(b.units), numeric=True),
         ],
-        order_by=lambda: [Building.code],
+        filters=BuildingFilter,
         clashes=_building_clashes,
         save=_save_building,
         blocks_delete=_building_blocks_delete,
@@ -93,15 +118,14 @@ REGISTERS = [
         name="units", singular="unit", model=Unit, form=UnitForm, title=_l("房屋"),
         permission="admin.manage",
         columns=[
-            Column(_l("档案号"), lambda u: u.archive_no),
+            Column(_l("档案号"), lambda u: u.archive_no, sort="archive_no"),
             Column(_l("楼栋"), lambda u: u.building.name),
             Column(_l("房号"), lambda u: u.room),
-            Column(_l("楼层"), lambda u: u.floor, numeric=True),
-            Column(_l("面积(㎡)"), lambda u: u.area, numeric=True),
+            Column(_l("楼层"), lambda u: u.floor, numeric=True, sort="floor"),
+            Column(_l("面积(㎡)"), lambda u: u.area, numeric=True, sort="area"),
             Column(_l("欠费"), lambda u: _("是") if u.in_arrears else ""),
         ],
-        order_by=lambda: [Unit.archive_no],
-        search=lambda: [Unit.archive_no, Unit.room],
+        filters=UnitFilter,
         clashes=_unit_clashes,
         save=_save_unit,
         blocks_delete=_unit_blocks_delete,
@@ -111,13 +135,13 @@ REGISTERS = [
         name="residents", singular="resident", model=Resident, form=ResidentForm, title=_l("住户"),
         permission="admin.manage",
         columns=[
-            Column(_l("姓名"), lambda r: r.name),
-            Column(_l("房屋"), lambda r: r.unit.archive_no),
+            Column(_l("姓名"), lambda r: r.name, sort="name"),
+            Column(_l("房屋"), lambda r: r.unit.archive_no, sort="unit"),
             Column(_l("身份"), lambda r: r.relation.label),
             Column(_l("电话"), lambda r: r.phone_masked),
         ],
-        order_by=lambda: [Resident.unit_id, Resident.id],
-        search=lambda: [Resident.name, Resident.name_initials, Resident.phone_last4],
+        filters=ResidentFilter,
+        exportable=True,
         clashes=_resident_clashes,
         save=_save_resident,
         form_kwargs=_resident_form_kwargs,
@@ -133,7 +157,7 @@ REGISTERS = [
             Column(_l("类别"), lambda d: d.kind.label),
             Column(_l("负责人"), lambda d: d.lead.display_name if d.lead else ""),
         ],
-        order_by=lambda: [Department.id],
+        filters=DepartmentFilter,
         clashes=_department_clashes,
         blocks_delete=_department_blocks_delete,
     ),

@@ -1,16 +1,28 @@
+from __future__ import annotations
+
 import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from models import Building, Resident, Unit
 
+from ..shared.lists import UNIT_ORDER, ListFilter
 from ..shared.permissions import scoped
 from ..shared.units import unit_term
 
 
+@dataclass
+class UnitFilter(ListFilter):
+    building: int | None = None
+
+    def select(self) -> sa.Select:
+        return self.apply(search_units(self.q, self.building))
+
+
 def search_units(q: str = "", building_id: int | None = None) -> sa.Select:
     """Units of the current property matching a room, archive number, name, pinyin initials or phone tail."""
-    stmt = scoped(Unit).join(Building).order_by(Building.code, Unit.floor, Unit.room)
+    stmt = scoped(Unit).join(Building).order_by(*UNIT_ORDER)
     if building_id:
         stmt = stmt.where(Unit.building_id == building_id)
     q = q.strip()

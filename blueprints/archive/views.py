@@ -5,22 +5,20 @@ from models import Building, Resident, Unit, db
 from models.audit import log_reveal
 
 from ..shared.htmx import render
+from ..shared.lists import natural_order
 from ..shared.permissions import get_or_404, require, scoped
 from ..shared.printing import cjk_font_families, render_pdf
 from . import bp
-from .services import search_units
+from .services import UnitFilter
 
 
 @bp.get("/")
 @require("archive.view")
 def units():
-    q = request.args.get("q", "")
-    building_id = request.args.get("building", type=int)
-    page = db.paginate(search_units(q, building_id), per_page=30, error_out=False)
-    buildings = db.session.scalars(scoped(Building).order_by(Building.code)).all()
-    return render(
-        "archive/units.html", "results", page=page, q=q, building_id=building_id, buildings=buildings
-    )
+    filters = UnitFilter.from_args(request.args)
+    page = db.paginate(filters.select(), per_page=30, error_out=False)
+    buildings = db.session.scalars(scoped(Building).order_by(*natural_order(Building.code))).all()
+    return render("archive/units.html", "results", page=page, filters=filters, buildings=buildings)
 
 
 @bp.get("/units/<int:unit_id>")

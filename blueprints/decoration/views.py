@@ -1,14 +1,19 @@
+from dataclasses import dataclass
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from models import Unit, db
 from models.attachments import attachments_of
 from models.decoration import Decoration, DecorationError, DecorationStatus, Violation, ViolationKind
 
 from ..shared.htmx import INVALID, render
+from ..shared.lists import UNIT_ORDER, Column, ListFilter, export_xlsx
 from ..shared.localtime import today
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import current_property, get_or_404, require, scoped
@@ -24,26 +29,71 @@ from .services import (
 STATUS_FILTERS = ("in_progress", "finished", "accepted", "all")
 
 
+@dataclass
+class DecorationFilter(ListFilter):
+    status: str = "in_progress"
+
+    def __post_init__(self):
+        if self.status not in STATUS_FILTERS:
+            self.status = "in_progress"
+
+    def select(self) -> sa.Select:
+        stmt = scoped(Decoration).join(Decoration.unit).join(Unit.building)
+        return self.apply(stmt.order_by(*UNIT_ORDER, Decoration.id))
+
+    def violations(self) -> sa.Select:
+        """The violations of the decorations listed, unit by unit, as they were found."""
+        stmt = scoped(Violation).join(Violation.decoration).join(Decoration.unit).join(Unit.building)
+        return self.where(stmt).order_by(*UNIT_ORDER, Violation.found_at, Violation.id)
+
+    def where(self, stmt: sa.Select) -> sa.Select:
+        if self.status != "all":
+            stmt = stmt.where(Decoration.status == DecorationStatus(self.status))
+        if q := self.q:
+            stmt = stmt.where(Unit.archive_no.icontains(unit_term(q), autoescape=True)
+                              | Decoration.permit_no.icontains(q.replace(" ", ""), autoescape=True)
+                              | Decoration.owner_name.contains(q, autoescape=True)
+                              | Decoration.contractor.contains(q, autoescape=True))
+        return stmt
+
+
 @bp.get("/")
 @require("decoration.view")
 def index():
-    shown = request.args.get("status", "in_progress")
-    shown = shown if shown in STATUS_FILTERS else "in_progress"
-    q = request.args.get("q", "").strip()
-    stmt = scoped(Decoration).join(Decoration.unit).order_by(Unit.archive_no)
-    if shown != "all":
-        stmt = stmt.where(Decoration.status == DecorationStatus(shown))
-    if q:
-        stmt = stmt.where(Unit.archive_no.icontains(unit_term(q), autoescape=True)
-                          | Decoration.permit_no.icontains(q.replace(" ", ""), autoescape=True)
-                          | Decoration.owner_name.contains(q, autoescape=True)
-                          | Decoration.contractor.contains(q, autoescape=True))
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    filters = DecorationFilter.from_args(request.args)
+    page = db.paginate(filters.select(), per_page=50, error_out=False)
     return render(
-        "decoration/index.html", "results", page=page, shown=shown, q=q, statuses=DecorationStatus,
+        "decoration/index.html", "results", page=page, filters=filters, statuses=DecorationStatus,
         counts=violation_counts([d.id for d in page.items]),
         due=len(awaiting_reinspection(current_property().id, today())),
     )
+
+
+VIOLATION_COLUMNS = [
+    Column(_l("通知书编号"), lambda v: v.number),
+    Column(_l("房号"), lambda v: v.decoration.unit.archive_no),
+    Column(_l("业主"), lambda v: v.decoration.owner_name),
+    Column(_l("施工单位"), lambda v: v.decoration.contractor, width=24),
+    Column(_l("违章"), lambda v: v.kind.label),
+    Column(_l("情况"), lambda v: v.note, width=40),
+    Column(_l("发现时间"), lambda v: v.found_at),
+    Column(_l("发现人"), lambda v: v.found_by.display_name),
+    Column(_l("整改期限"), lambda v: v.deadline),
+    Column(_l("复验日期"), lambda v: v.reinspect_on),
+    Column(_l("复验次数"), lambda v: len(v.reinspections), numeric=True, width=10),
+    Column(_l("状态"), lambda v: v.status.label),
+]
+
+
+@bp.get("/violations.xlsx")
+@require("decoration.view")
+def export_violations():
+    """The violations of the decorations the list shows as filtered, every page of it."""
+    stmt = DecorationFilter.from_args(request.args).violations().options(
+        contains_eager(Violation.decoration).contains_eager(Decoration.unit), joinedload(Violation.found_by),
+        selectinload(Violation.reinspections),
+    )
+    return export_xlsx(_("装修违章"), VIOLATION_COLUMNS, stmt)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -4,12 +4,15 @@ needs a supervisor's approval (欠费放行, through the approval flow); a pass 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from models import clock, db
 from models.journal import Authorisation, PassStatus, ReleasePass
 
 from ..shared.htmx import INVALID, render
+from ..shared.lists import Column, ListFilter, export_xlsx
 from ..shared.localtime import local
 from ..approvals.services import latest_for
 from ..shared.offline import client_time, offline_submit
@@ -20,15 +23,44 @@ from .forms import PassForm, UsePassForm
 from .services import issue_pass
 
 
+class PassFilter(ListFilter):
+    searched = (ReleasePass.number,)
+
+    def select(self) -> sa.Select:
+        return self.apply(scoped(ReleasePass).order_by(ReleasePass.id.desc()))
+
+
 @bp.get("/passes")
 @require("passes.view")
 def passes():
-    q = request.args.get("q", "").strip()
-    stmt = scoped(ReleasePass).order_by(ReleasePass.id.desc())
-    if q:
-        stmt = stmt.where(ReleasePass.number.icontains(q, autoescape=True))
-    page = db.paginate(stmt, per_page=30, error_out=False)
-    return render("journal/passes.html", page=page, q=q, use_form=UsePassForm(formdata=None))
+    filters = PassFilter.from_args(request.args)
+    page = db.paginate(filters.select(), per_page=30, error_out=False)
+    return render("journal/passes.html", "results", page=page, filters=filters, use_form=UsePassForm(formdata=None))
+
+
+EXPORT_COLUMNS = [
+    Column(_l("编号"), lambda p: p.number),
+    Column(_l("房号"), lambda p: p.unit.archive_no),
+    Column(_l("物品"), lambda p: p.items, width=40),
+    Column(_l("搬运人"), lambda p: p.carrier_name),
+    Column(_l("车牌"), lambda p: p.plate),
+    Column(_l("业主授权"), lambda p: p.authorisation.label),
+    Column(_l("欠费特批"), lambda p: _("是") if p.unit_in_arrears else ""),
+    Column(_l("开具时间"), lambda p: p.issued_at),
+    Column(_l("开具人"), lambda p: p.issued_by.display_name),
+    Column(_l("状态"), lambda p: p.status.label),
+    Column(_l("放行时间"), lambda p: p.used_at),
+]
+
+
+@bp.get("/passes.xlsx")
+@require("passes.view")
+def export_passes():
+    """The list as filtered, every page of it."""
+    stmt = PassFilter.from_args(request.args).select().options(
+        joinedload(ReleasePass.unit), joinedload(ReleasePass.issued_by)
+    )
+    return export_xlsx(_("放行条"), EXPORT_COLUMNS, stmt)
 
 
 @bp.route("/passes/new", methods=["GET", "POST"])

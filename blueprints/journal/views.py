@@ -60,7 +60,6 @@ def render_shift(shift: Shift, *, event_form=None, handover_form=None, confirm_f
         handover_form=handover_form or HandOverForm(formdata=None),
         confirm_form=confirm_form or ConfirmForm(formdata=None),
         revise_form=ReviseEventForm(formdata=None),
-        empty_form=EmptyForm(),
         may_write=_may_write(shift),
         preview=compile_handover(shift) if shift.status is ShiftStatus.OPEN else shift.handover_items,
         photos={e.id: attachments_of(e) for e in shift.events},

@@ -13,7 +13,9 @@ from models import Property, Unit, User, clock, db
 from models.numbering import next_number
 from models.parcels import Carrier, Parcel, ParcelError, ParcelKind, ParcelStatus
 
+from ..shared.lists import ListFilter
 from ..shared.localtime import local
+from ..shared.permissions import scoped
 from ..shared.units import unit_term
 from ..shared.signatures import SignatureField, save_signature
 
@@ -99,17 +101,19 @@ STATUS_FILTERS = ("waiting", "unclaimed", "picked_up", "returned", "all")
 
 
 @dataclass
-class ParcelFilter:
-    q: str = ""
+class ParcelFilter(ListFilter):
     status: str = "waiting"
 
-    @classmethod
-    def from_args(cls, args) -> ParcelFilter:
-        status = args.get("status", "waiting")
-        return cls(q=args.get("q", "").strip(), status=status if status in STATUS_FILTERS else "waiting")
+    def __post_init__(self):
+        if self.status not in STATUS_FILTERS:
+            self.status = "waiting"
 
-    def select(self, property_id: int) -> sa.Select:
-        stmt = sa.select(Parcel).join(Parcel.unit).where(Parcel.property_id == property_id)
+    def select(self) -> sa.Select:
+        newest_first = self.status in ("picked_up", "returned", "all")
+        received = Parcel.received_at.desc() if newest_first else Parcel.received_at
+        return self.apply(scoped(Parcel).join(Parcel.unit).order_by(received, Parcel.id))
+
+    def where(self, stmt: sa.Select) -> sa.Select:
         if self.status == "unclaimed":
             stmt = stmt.where(Parcel.status == ParcelStatus.WAITING, Parcel.received_at < unclaimed_cutoff())
         elif self.status != "all":
@@ -122,8 +126,7 @@ class ParcelFilter:
                 Parcel.recipient_name.icontains(self.q, autoescape=True),
                 Parcel.number.icontains(self.q, autoescape=True),
             ))
-        newest_first = self.status in ("picked_up", "returned", "all")
-        return stmt.order_by(Parcel.received_at.desc() if newest_first else Parcel.received_at, Parcel.id)
+        return stmt
 
 
 def waiting_summary(property_id: int) -> dict[str, int]:

@@ -1,12 +1,15 @@
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from models import clock, db
 from models.parcels import Carrier, Parcel, ParcelError, ParcelKind, ParcelStatus
 
 from ..shared.htmx import INVALID, render
+from ..shared.lists import Column, export_xlsx
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from . import bp
@@ -21,11 +24,37 @@ from .services import (
 @require("parcels.view")
 def index():
     filters = ParcelFilter.from_args(request.args)
-    page = db.paginate(filters.select(current_property().id), per_page=30, error_out=False)
+    page = db.paginate(filters.select(), per_page=30, error_out=False)
     return render(
         "parcels/index.html", "results", page=page, filters=filters, summary=waiting_summary(current_property().id),
         cutoff=unclaimed_cutoff(), days=unclaimed_days(), as_of=clock.now(),
     )
+
+
+EXPORT_COLUMNS = [
+    Column(_l("编号"), lambda p: p.number),
+    Column(_l("到件时间"), lambda p: p.received_at),
+    Column(_l("房号"), lambda p: p.unit.archive_no),
+    Column(_l("收件人"), lambda p: p.recipient_name),
+    Column(_l("快递公司"), lambda p: p.carrier.label),
+    Column(_l("快递单号"), lambda p: p.tracking_no, width=22),
+    Column(_l("类型"), lambda p: p.kind.label),
+    Column(_l("件数"), lambda p: p.count, numeric=True, width=8),
+    Column(_l("货架"), lambda p: p.shelf, width=10),
+    Column(_l("状态"), lambda p: p.status.label),
+    Column(_l("领取时间"), lambda p: p.picked_up_at),
+    Column(_l("领取人"), lambda p: p.collector_name),
+    Column(_l("退回时间"), lambda p: p.returned_at),
+    Column(_l("退回原因"), lambda p: p.return_reason, width=30),
+]
+
+
+@bp.get("/export.xlsx")
+@require("parcels.view")
+def export():
+    """The list as filtered, every page of it."""
+    stmt = ParcelFilter.from_args(request.args).select().options(contains_eager(Parcel.unit))
+    return export_xlsx(_("包裹列表"), EXPORT_COLUMNS, stmt)
 
 
 @bp.route("/new", methods=["GET", "POST"])

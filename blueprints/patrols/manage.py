@@ -16,9 +16,10 @@ from models.patrols import (
     STANDARD_CHECKS,
 )
 
-from ..shared.crud import Column, Register, add_register_views, taken
+from ..shared.crud import Register, add_register_views, taken
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
+from ..shared.lists import Column, ListFilter
 from ..shared.permissions import current_property, get_or_404, require, scoped, staff_holding
 from . import bp
 from .forms import CheckpointForm, RouteForm, ScheduleForm
@@ -43,6 +44,11 @@ def _route_blocks_delete(route):
     return None
 
 
+class RouteFilter(ListFilter):
+    searched = (PatrolRoute.name,)
+    sorts = {"active": (PatrolRoute.active.desc(), PatrolRoute.name)}  # the routes in use first
+
+
 ROUTES = Register(
     name="routes", singular="route", model=PatrolRoute, form=RouteForm, title=_l("巡查路线"),
     permission="patrols.manage",
@@ -53,8 +59,7 @@ ROUTES = Register(
         Column(_l("巡查时间"), lambda r: "、".join(s.at.strftime("%H:%M") for s in r.schedules if s.active)),
         Column(_l("状态"), lambda r: _("启用") if r.active else _("停用")),
     ],
-    order_by=lambda: [PatrolRoute.active.desc(), PatrolRoute.name],
-    search=lambda: [PatrolRoute.name],
+    filters=RouteFilter,
     save=_save_route,
     clashes=_route_clashes,
     blocks_delete=_route_blocks_delete,
@@ -87,7 +92,7 @@ def _schedule_form() -> ScheduleForm:
 def render_route(route: PatrolRoute, *, checkpoint_form=None, schedule_form=None, status=200):
     return render(
         "patrols/route.html", route=route, checkpoint_form=checkpoint_form or _checkpoint_form(),
-        schedule_form=schedule_form or _schedule_form(), empty_form=EmptyForm(),
+        schedule_form=schedule_form or _schedule_form(),
         used={c.id for c in route.checkpoints if _checkpoint_used(c)},
         scheduled=set(db.session.scalars(
             sa.select(PatrolRound.schedule_id).where(PatrolRound.route_id == route.id, PatrolRound.schedule_id.is_not(None))

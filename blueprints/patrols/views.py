@@ -1,8 +1,13 @@
 """Today's rounds, and a round on the tablet: start, one small offline form per checkpoint, finish."""
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from models import Department, clock, db
@@ -19,7 +24,8 @@ from models.tickets import TicketCategory
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
-from ..shared.localtime import requested_day
+from ..shared.lists import Column, ListFilter, export_xlsx
+from ..shared.localtime import today
 from ..shared.offline import client_time, offline_page, offline_submit
 from ..shared.permissions import can, current_property, get_or_404, require, scoped
 from . import bp
@@ -33,23 +39,62 @@ from .services import (
     progress,
     record_result,
     repair_departments,
+    rounds_between,
     rounds_of,
     start_ad_hoc_round,
     start_scheduled_round,
 )
 
 
+@dataclass
+class RoundFilter(ListFilter):
+    """The rounds of a day: ?date=, today by default."""
+
+    day: date = field(default_factory=today)
+
+    params = {"day": "date"}
+
+    def select(self) -> sa.Select:
+        return self.apply(rounds_between(current_property(), self.day, self.day))
+
 
 @bp.get("/")
 @require("patrols.view")
 def index():
     prop = current_property()
-    day = requested_day()
+    filters = RoundFilter.from_args(request.args)
+    day = filters.day
     rounds = rounds_of(prop, day, day)
     return render(
         "patrols/index.html", day=day, rounds=rounds, progress=progress(rounds), findings=open_findings_of(prop),
         ad_hoc_form=_ad_hoc_form(), as_of=clock.now(), prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
     )
+
+
+ROUND_COLUMNS = [
+    Column(_l("编号"), lambda r: r.number),
+    Column(_l("路线"), lambda r: r.route.name, width=24),
+    Column(_l("计划时间"), lambda r: r.scheduled_for),
+    Column(_l("最迟开始"), lambda r: r.due_by),
+    Column(_l("状态"), lambda r: r.status_at(clock.now()).label),
+    Column(_l("负责人"), lambda r: r.assignee.display_name if r.assignee else ""),
+    Column(_l("巡查人"), lambda r: r.started_by.display_name if r.started_by else ""),
+    Column(_l("开始时间"), lambda r: r.started_at),
+    Column(_l("完成时间"), lambda r: r.finished_at),
+    Column(_l("已记录检查点"), lambda r: len(r.results), numeric=True),
+    Column(_l("备注"), lambda r: r.note, width=40),
+]
+
+
+@bp.get("/rounds.xlsx")
+@require("patrols.view")
+def export_rounds():
+    """The day's rounds made so far (those only planned are not records yet)."""
+    stmt = RoundFilter.from_args(request.args).select().options(
+        joinedload(PatrolRound.route), joinedload(PatrolRound.assignee), joinedload(PatrolRound.started_by),
+        selectinload(PatrolRound.results),
+    )
+    return export_xlsx(_("巡查记录"), ROUND_COLUMNS, stmt)
 
 
 def _round(round_id: int, *, lock: bool = False) -> PatrolRound:

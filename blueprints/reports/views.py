@@ -1,7 +1,6 @@
 from datetime import date
-from io import BytesIO
 
-from flask import request, send_file
+from flask import request
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -9,6 +8,7 @@ from openpyxl.styles import Font
 from models.tickets import Nature, Satisfaction, Severity, TicketCategory, TicketStatus
 
 from ..shared.htmx import render
+from ..shared.lists import xlsx_response
 from ..shared.localtime import today
 from ..shared.permissions import current_property, require
 from ..shared.printing import render_pdf
@@ -103,10 +103,4 @@ def tickets_xlsx():
         sheet.cell(sheet.max_row, 2).number_format = "0.0%"
     for column in "ABCDEF":
         sheet.column_dimensions[column].width = 16
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    return send_file(
-        out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        download_name=f"{_('客户信息统计表')}-{month.strftime('%Y-%m')}.xlsx", as_attachment=True,
-    )
+    return xlsx_response(book, f"{_('客户信息统计表')}-{month.strftime('%Y-%m')}.xlsx")

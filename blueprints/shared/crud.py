@@ -6,7 +6,7 @@ property scope, validation behaviour, audit trail and messages.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -18,19 +18,13 @@ from models import db
 
 from .forms import EmptyForm
 from .htmx import INVALID, render
+from .lists import Column, ListFilter, export_xlsx
 from .permissions import current_property, get_or_404, require, scoped
 
 
 def taken(stmt: sa.Select) -> bool:
     """Whether `stmt` finds any row: a name or code already used, a record still referred to."""
     return db.session.scalar(sa.select(stmt.exists()))
-
-
-@dataclass
-class Column:
-    label: str
-    value: Callable[[Any], Any]
-    numeric: bool = False
 
 
 @dataclass
@@ -42,9 +36,8 @@ class Register:
     title: str
     columns: list[Column]
     permission: str
-    order_by: Callable[[], Any]
-    # Search box: the columns a query is matched against (case-insensitive substring, on every database).
-    search: Callable[[], list[Any]] = field(default_factory=lambda: (lambda: []))
+    # Its search, filters and orders; the search bar shows when it searches some columns.
+    filters: type[ListFilter]
     # Fill the record from the validated form (default: populate_obj), before it is flushed.
     save: Callable[[FlaskForm, Any], None] | None = None
     # Return {field_name: message} for clashes with other records (unique names and codes).
@@ -56,6 +49,8 @@ class Register:
     on_open: Callable[[Any], None] | None = None
     detail_url: Callable[[Any], str] | None = None
     per_page: int = 50
+    # An Excel export of the list (all pages, filters in force), at /<name>.xlsx.
+    exportable: bool = False
 
 
 def add_register_views(bp: Blueprint, reg: Register) -> None:
@@ -63,12 +58,13 @@ def add_register_views(bp: Blueprint, reg: Register) -> None:
         return f"{bp.name}.{action}_{reg.singular}"
 
     def list_view():
-        stmt = scoped(reg.model).order_by(*reg.order_by())
-        q = request.args.get("q", "").strip()
-        if q and reg.search():
-            stmt = stmt.where(sa.or_(*(col.icontains(q, autoescape=True) for col in reg.search())))
-        page = db.paginate(stmt, per_page=reg.per_page, error_out=False)
-        return render("shared/register_list.html", "results", reg=reg, page=page, q=q, endpoint=endpoint)
+        filters = reg.filters.from_args(request.args)
+        page = db.paginate(filters.apply(scoped(reg.model)), per_page=reg.per_page, error_out=False)
+        return render("shared/register_list.html", "results", reg=reg, page=page, filters=filters, endpoint=endpoint)
+
+    def export_view():
+        filters = reg.filters.from_args(request.args)
+        return export_xlsx(reg.title, reg.columns, filters.apply(scoped(reg.model)))
 
     def edit_view(record_id: int | None = None):
         obj = get_or_404(reg.model, record_id) if record_id else None
@@ -108,6 +104,8 @@ def add_register_views(bp: Blueprint, reg: Register) -> None:
 
     guard = require(reg.permission)
     bp.add_url_rule(f"/{reg.name}", f"list_{reg.singular}", guard(list_view))
+    if reg.exportable:
+        bp.add_url_rule(f"/{reg.name}.xlsx", f"export_{reg.singular}", guard(export_view))
     bp.add_url_rule(f"/{reg.name}/new", f"new_{reg.singular}", guard(edit_view), methods=["GET", "POST"])
     bp.add_url_rule(
         f"/{reg.name}/<int:record_id>", f"edit_{reg.singular}", guard(edit_view), methods=["GET", "POST"]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from models import Role, Unit, clock, db
 from models.tickets import Ticket, TicketCategory, TicketSettings, TicketStatus, WORK_STATUSES
 
+from ..shared.lists import ListFilter
 from ..shared.permissions import current_property, scoped
 
 
@@ -20,8 +21,7 @@ WHOLE_NUMBER = re.compile(r"[A-Za-z0-9]+-[A-Za-z]+-\d{8}-\d{4,}")  # HY-TK-20261
 
 
 @dataclass
-class TicketFilter:
-    q: str = ""
+class TicketFilter(ListFilter):
     status: str = ""
     category: str = ""
     department: int | None = None
@@ -34,31 +34,12 @@ class TicketFilter:
     date_from: date | None = None
     date_to: date | None = None
 
-    @classmethod
-    def from_args(cls, args) -> TicketFilter:
-        def day(name):
-            try:
-                return date.fromisoformat(args.get(name, ""))
-            except ValueError:
-                return None
-
-        return cls(
-            q=args.get("q", "").strip(),
-            status=args.get("status", ""),
-            category=args.get("category", ""),
-            department=args.get("department", type=int),
-            owner=args.get("owner", type=int),
-            unit=args.get("unit", "").strip(),
-            mine=args.get("mine") == "1",
-            queue=args.get("queue") == "1",
-            overdue=args.get("overdue") == "1",
-            visits=args.get("visits") == "1",
-            date_from=day("from"),
-            date_to=day("to"),
-        )
+    params = {"date_from": "from", "date_to": "to"}
 
     def select(self) -> sa.Select:
-        stmt = scoped(Ticket).order_by(Ticket.received_at.desc(), Ticket.id.desc())
+        return self.apply(scoped(Ticket).order_by(Ticket.received_at.desc(), Ticket.id.desc()))
+
+    def where(self, stmt: sa.Select) -> sa.Select:
         if self.status == "open":
             stmt = stmt.where(Ticket.status != TicketStatus.CLOSED)
         elif self.status in TicketStatus._value2member_map_:
@@ -93,12 +74,14 @@ class TicketFilter:
             stmt = stmt.where(self._text_condition())
         return stmt
 
-    def page(self, number: int, per_page: int) -> TicketPage:
-        """Page `number` of the list, with what its rows show loaded in the same query."""
-        stmt = self.select().options(
+    def shown(self) -> sa.Select:
+        """The SELECT with what the list shows of a ticket loaded in the same query."""
+        return self.select().options(
             joinedload(Ticket.unit), joinedload(Ticket.first_contact, innerjoin=True), joinedload(Ticket.department)
         )
-        return TicketPage.of(stmt, max(number, 1), per_page)
+
+    def page(self, number: int, per_page: int) -> TicketPage:
+        return TicketPage.of(self.shown(), max(number, 1), per_page)
 
     def _text_condition(self):
         q = self.q
@@ -135,8 +118,8 @@ COUNT_LIMIT = 1000
 
 @dataclass
 class TicketPage:
-    """What templates/_pager.html needs (as Flask-SQLAlchemy's pagination), with the total counted
-    up to COUNT_LIMIT: `capped` says there are more."""
+    """What the pager of templates/_list.html needs (as Flask-SQLAlchemy's pagination), with the total
+    counted up to COUNT_LIMIT: `capped` says there are more."""
 
     items: list[Ticket]
     page: int

@@ -1,5 +1,7 @@
 
 from flask import redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from models import Department, DepartmentKind, Resident, clock, db
@@ -8,6 +10,7 @@ from models.attachments import attachments_of
 from models.calendar import WorkingCalendar
 
 from ..shared.htmx import INVALID, render
+from ..shared.lists import Column, export_xlsx
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import can, current_property, get_or_404, require, scoped, staff
 from . import bp
@@ -33,6 +36,31 @@ def index():
         visits=visit_dues(current_property(), calendar, page.items), as_of=now, TicketStatus=TicketStatus,
         TicketCategory=TicketCategory,
     )
+
+
+EXPORT_COLUMNS = [
+    Column(_l("单号"), lambda t: t.number),
+    Column(_l("受理时间"), lambda t: t.received_at),
+    Column(_l("来源"), lambda t: t.source.label),
+    Column(_l("类别"), lambda t: t.category.label),
+    Column(_l("投诉程度"), lambda t: t.severity.label if t.severity else ""),
+    Column(_l("性质"), lambda t: t.nature.label),
+    Column(_l("地点"), lambda t: t.place),
+    Column(_l("内容"), lambda t: t.description, width=60),
+    Column(_l("首接人"), lambda t: t.first_contact.display_name),
+    Column(_l("部门"), lambda t: t.department.name if t.department else ""),
+    Column(_l("状态"), lambda t: t.status.label),
+    Column(_l("答复时限"), lambda t: t.reply_due_at),
+    Column(_l("办结时限"), lambda t: t.resolve_due_at),
+    Column(_l("办结时间"), lambda t: t.resolved_at),
+]
+
+
+@bp.get("/export.xlsx")
+@require("tickets.view")
+def export():
+    """The list as filtered, every page of it."""
+    return export_xlsx(_("报事列表"), EXPORT_COLUMNS, TicketFilter.from_args(request.args).shown())
 
 
 @bp.route("/new", methods=["GET", "POST"])

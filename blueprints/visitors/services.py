@@ -1,6 +1,7 @@
 """Visitor rules: signing in against the block list and expected guests, and the retention purge."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,7 +12,38 @@ from models import Property, Unit, User, clock, db
 from models.notifications import notify
 from models.visitors import BlockEntry, ExpectedGuest, Visitor
 
-from ..shared.permissions import supervisor_ids
+from ..shared.lists import ListFilter
+from ..shared.localtime import today
+from ..shared.permissions import current_property, scoped, supervisor_ids
+from ..shared.units import unit_term
+
+
+@dataclass
+class VisitorFilter(ListFilter):
+    """Who is still inside (the default), or the visits of a day."""
+
+    show: str = "inside"
+    day: date = field(default_factory=today)
+
+    params = {"day": "date"}
+
+    def select(self) -> sa.Select:
+        return self.apply(scoped(Visitor).order_by(Visitor.signed_in_at.desc()))
+
+    def where(self, stmt: sa.Select) -> sa.Select:
+        if self.show == "inside":
+            stmt = stmt.where(Visitor.signed_out_at.is_(None))
+        else:
+            start, end = current_property().day_range(self.day)
+            stmt = stmt.where(Visitor.signed_in_at >= start, Visitor.signed_in_at < end)
+        if self.q:
+            q = self.q
+            stmt = stmt.where(sa.or_(
+                Visitor.name.contains(q, autoescape=True), Visitor.plate.icontains(q, autoescape=True),
+                Visitor.pass_no == q,
+                Visitor.unit_id.in_(sa.select(Unit.id).where(Unit.archive_no.icontains(unit_term(q), autoescape=True))),
+            ))
+        return stmt
 
 
 def block_hits(property_id: int, name: str, id_number: str, plate: str) -> list[BlockEntry]:

@@ -2,14 +2,16 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
-from models import Unit, clock, db
-from models import IdType
+from models import IdType, clock, db
 from models.visitors import BlockEntry, ExpectedGuest, Purpose, Visitor
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
+from ..shared.lists import Column, export_xlsx
 from ..shared.localtime import local, requested_day, today
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import current_property, get_or_404, require, scoped
@@ -17,28 +19,39 @@ from ..shared.printing import render_pdf
 from ..shared.units import find_unit
 from . import bp
 from .forms import BlockEntryForm, ExpectedGuestForm, VisitorForm
-from .services import block_hits, expected_guest, sign_in
+from .services import VisitorFilter, block_hits, expected_guest, sign_in
 
 
 @bp.get("/")
 @require("visitors.view")
 def index():
-    """Who is still inside (the default), or the visits of a day."""
-    show = request.args.get("show", "inside")
-    q = request.args.get("q", "").strip()
-    stmt = scoped(Visitor).order_by(Visitor.signed_in_at.desc())
-    if show == "inside":
-        stmt = stmt.where(Visitor.signed_out_at.is_(None))
-    else:
-        start, end = current_property().day_range(requested_day())
-        stmt = stmt.where(Visitor.signed_in_at >= start, Visitor.signed_in_at < end)
-    if q:
-        stmt = stmt.where(sa.or_(Visitor.name.contains(q, autoescape=True), Visitor.plate.icontains(q, autoescape=True),
-                                 Visitor.pass_no == q,
-                                 Visitor.unit_id.in_(sa.select(Unit.id).where(Unit.archive_no.icontains(q, autoescape=True)))))
-    page = db.paginate(stmt, per_page=50, error_out=False)
-    return render("visitors/index.html", "results", page=page, show=show, q=q, day=requested_day(),
-                  empty_form=EmptyForm())
+    filters = VisitorFilter.from_args(request.args)
+    page = db.paginate(filters.select(), per_page=50, error_out=False)
+    return render("visitors/index.html", "results", page=page, filters=filters)
+
+
+EXPORT_COLUMNS = [
+    Column(_l("进入时间"), lambda v: v.signed_in_at),
+    Column(_l("访客"), lambda v: v.name),
+    Column(_l("人数"), lambda v: v.party_size, numeric=True, width=8),
+    Column(_l("到访"), lambda v: v.visiting, width=30),
+    Column(_l("事由"), lambda v: v.purpose.label),
+    Column(_l("车牌"), lambda v: v.plate),
+    Column(_l("访客证"), lambda v: v.pass_no, width=10),
+    Column(_l("离开时间"), lambda v: v.signed_out_at),
+    Column(_l("登记人"), lambda v: v.signed_in_by.display_name),
+    Column(_l("提示"), lambda v: v.alert, width=40),
+]
+
+
+@bp.get("/export.xlsx")
+@require("visitors.view")
+def export():
+    """The list as filtered, every page of it."""
+    stmt = VisitorFilter.from_args(request.args).select().options(
+        joinedload(Visitor.unit), joinedload(Visitor.signed_in_by)
+    )
+    return export_xlsx(_("来访登记"), EXPORT_COLUMNS, stmt)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -79,7 +92,7 @@ def check():
 @bp.get("/<int:visitor_id>")
 @require("visitors.view")
 def detail(visitor_id: int):
-    return render("visitors/detail.html", visit=get_or_404(Visitor, visitor_id), empty_form=EmptyForm())
+    return render("visitors/detail.html", visit=get_or_404(Visitor, visitor_id))
 
 
 @bp.post("/<int:visitor_id>/sign-out")
@@ -151,7 +164,7 @@ def blocklist():
         flash(_("已加入黑名单"), "success")
         return redirect(url_for("visitors.blocklist"))
     entries = db.session.scalars(scoped(BlockEntry).where(BlockEntry.active).order_by(BlockEntry.id.desc())).all()
-    return render("visitors/blocklist.html", form=form, entries=entries, empty_form=EmptyForm(),
+    return render("visitors/blocklist.html", form=form, entries=entries,
                   status=INVALID if request.method == "POST" else 200)
 
 
