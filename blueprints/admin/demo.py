@@ -104,5 +104,3 @@ def create_demo() -> None:
         if module.demo:
             module.demo(demo)
             db.session.flush()
-
-

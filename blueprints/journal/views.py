@@ -20,7 +20,6 @@ from .forms import CheckForm, ConfirmForm, EventForm, HandOverForm, OpenShiftFor
 from .services import JournalError, check_to_ticket, confirm_handover, hand_over, open_shift, record_check
 
 
-
 @bp.get("/")
 @require("journal.view")
 def index():

@@ -19,7 +19,6 @@ from .services import (
 )
 
 
-
 @bp.get("/")
 @require("parcels.view")
 def index():

@@ -218,4 +218,3 @@ def install(app: Flask, module: Module) -> None:
 
 def platform() -> Platform:
     return current_app.extensions["platform"]
-

@@ -21,7 +21,6 @@ from .forms import ActionForm, DispatchForm, NoteForm, VisitForm, WorkNoteForm
 from .views import render_detail
 
 
-
 def _perform(ticket_id: int, form_cls, step, *, allowed=lambda ticket: True, done_message: str):
     ticket = get_or_404(Ticket, ticket_id)
     if not allowed(ticket):
@@ -134,4 +133,3 @@ def close(ticket_id: int):
         ticket.close(current_user, clock.now())
 
     return _perform(ticket_id, ActionForm, close, allowed=may_feed_back, done_message=_("已关闭"))
-

@@ -45,7 +45,6 @@ def capa_detail(capa_id: int):
     )
 
 
-
 @bp.route("/settings", methods=["GET", "POST"])
 @require("tickets.settings")
 def settings():

@@ -176,5 +176,3 @@ def remove_block(entry_id: int):
         entry.active = False
         db.session.flush()
     return redirect(url_for("visitors.blocklist"))
-
-

@@ -45,4 +45,3 @@ def test_the_export_holds_the_violations_of_the_decorations_listed(client, make,
     assert [r["通知书编号"][-4:] for r in accepted_only] == ["0004"]
     [found] = xlsx_records(client.get("/decoration/violations.xlsx", query_string={"status": "all", "q": "3-1001"}))
     assert found["业主"] == "王五"
-

@@ -66,10 +66,11 @@ def test_a_declaration_that_does_not_add_up_is_refused(first, second, problem):
         platform.add(_module("two", **second))
 
 
-def test_an_app_whose_views_need_an_undeclared_permission_does_not_start(app_config):
-    app_config["MODULES"] = [*MODULES, "tests.platform_fixture.broken"]
+def test_an_app_whose_views_need_an_undeclared_permission_does_not_start():
+    config = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "SCHEMA_CHECK": False,
+              "MODULES": [*MODULES, "tests.platform_fixture.broken"]}
     with pytest.raises(DeclarationError, match="fixture_broken.page needs 'nobody.declared.this'"):
-        create_app(app_config)
+        create_app(config)
 
 
 def test_an_undeclared_number_code_is_refused(app, prop):
