@@ -22,7 +22,7 @@ from blueprints.shared import localtime
 from blueprints.shared.htmx import add_vary_header
 from blueprints.shared.modules import install
 from blueprints.shared.navigation import visible_nav
-from blueprints.shared.offline import new_idempotency_key
+from blueprints.shared.offline import keep_offline, mark_offline_page, new_idempotency_key
 from blueprints.shared.permissions import can, current_property
 from blueprints.shared.storage import init_storage
 from models import User, clock, db
@@ -113,6 +113,7 @@ def create_app(config: dict | None = None) -> Flask:
         install(app, importlib.import_module(name).module)
     app.extensions["platform"].check(app)
     app.after_request(_commit_or_roll_back)
+    app.after_request(mark_offline_page)
 
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -197,6 +198,7 @@ def _unauthorized():
 
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["new_idempotency_key"] = new_idempotency_key
+    app.jinja_env.globals["keep_offline"] = keep_offline
     app.add_template_filter(localtime.local, "local")
 
     @app.context_processor

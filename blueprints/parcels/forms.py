@@ -31,7 +31,7 @@ class PickUpForm(FlaskForm):
     ], description=_l("代领或不认识的领取人，核对证件后填写"))
     # The unit's other waiting parcels, handed out under the same signature: choices set by the view,
     # checkboxes drawn by the template with each parcel's details.
-    together = SelectMultipleField(_l("同户其他待领，一并签收"), coerce=int, choices=[])
+    together = SelectMultipleField(_l("同户其他待领，勾选的一并签收"), coerce=int, choices=[])
     signature = SignatureField(_l("领取人签名"))
 
 

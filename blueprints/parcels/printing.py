@@ -1,15 +1,27 @@
-"""包裹签收登记表 of a day: what came in that day with its pick-up signatures, and what went out
-that day of what came in earlier."""
+"""包裹签收登记表 of a day (what came in that day with its pick-up signatures, and what went out that day
+of what came in earlier), and the receipt of one hand-out (领取凭证): exactly the parcels signed for."""
 import sqlalchemy as sa
+from flask import abort
 from flask_babel import gettext as _
 
 from models import db
-from models.parcels import Parcel
+from models.parcels import Parcel, ParcelStatus
 
 from ..shared.localtime import requested_day
-from ..shared.permissions import current_property, require, scoped
+from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.printing import render_pdf
 from . import bp
+from .services import handed_out_with
+
+
+@bp.get("/<int:parcel_id>/receipt.pdf")
+@require("parcels.view")
+def receipt_pdf(parcel_id: int):
+    parcel = get_or_404(Parcel, parcel_id)
+    if parcel.status is not ParcelStatus.PICKED_UP:
+        abort(404)
+    return render_pdf("print/parcels/receipt.html", filename=_("包裹领取凭证-%(n)s", n=parcel.number),
+                      title=_("包裹领取凭证"), number=parcel.number, parcel=parcel, parcels=handed_out_with(parcel))
 
 
 @bp.get("/day.pdf")

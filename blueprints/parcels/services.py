@@ -97,6 +97,14 @@ def hand_out(parcels: list[Parcel], *, collector_name: str, id_hint: str, signat
     db.session.flush()
 
 
+def handed_out_with(parcel: Parcel) -> list[Parcel]:
+    """The parcels handed out under the same signature as `parcel` (itself included)."""
+    return list(db.session.scalars(
+        sa.select(Parcel).where(Parcel.signature_attachment_id == parcel.signature_attachment_id)
+        .order_by(Parcel.received_at, Parcel.id)
+    ))
+
+
 STATUS_FILTERS = ("waiting", "unclaimed", "picked_up", "returned", "all")
 
 

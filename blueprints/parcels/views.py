@@ -88,7 +88,7 @@ def render_detail(parcel: Parcel, *, pick_up_form=None, return_form=None, status
     others = waiting_with(parcel) if parcel.status is ParcelStatus.WAITING else []
     if pick_up_form is None:
         pick_up_form = PickUpForm(formdata=None, data={
-            "collector_name": parcel.recipient_name, "together": [p.id for p in others],
+            "collector_name": parcel.recipient_name, "together": [],  # only the parcel the clerk chose
         })
     pick_up_form.together.choices = [(p.id, p.number) for p in others]
     return render(

@@ -26,7 +26,7 @@ from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
 from ..shared.lists import Column, ListFilter, export_xlsx
 from ..shared.localtime import today
-from ..shared.offline import client_time, offline_page, offline_submit
+from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import can, current_property, get_or_404, require, scoped
 from . import bp
 from .forms import AdHocRoundForm, FinishForm, ResultForm
@@ -134,7 +134,6 @@ def render_round(round_: PatrolRound, *, failed: dict[int, ResultForm] | None = 
 
 @bp.get("/rounds/<int:round_id>")
 @require("patrols.view")
-@offline_page
 def round_page(round_id: int):
     return render_round(_round(round_id))
 

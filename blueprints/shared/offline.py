@@ -22,13 +22,14 @@ from datetime import datetime, timedelta, timezone
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, jsonify, make_response, redirect, request
+from flask import abort, g, jsonify, make_response, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import clock, db
 from models.offline import IdempotencyKey
 
+from .modules import platform
 from .permissions import current_property
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -88,17 +89,32 @@ def _success(location: str, *, replayed: bool = False):
     return redirect(location, 303)
 
 
+def keep_offline() -> str:
+    """Let the service worker keep the page being rendered, so that it opens on this device without
+    network. The `offline_form` macro calls it: a page with an offline-capable form is kept because it
+    has one. Returns "" so that a template can call it in place."""
+    g.offline_page = True
+    return ""
+
+
 def offline_page(view):
-    """Let the service worker keep this page, so that it opens on this device without network."""
+    """For a page without an offline form that a tablet must still open without network (the outbox)."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        response = make_response(view(*args, **kwargs))
-        if request.method == "GET" and response.status_code == 200:
-            response.headers["X-Offline-Page"] = "1"
-        return response
+        keep_offline()
+        return view(*args, **kwargs)
 
     return wrapped
+
+
+def mark_offline_page(response):
+    """After a request: the service worker's mark on every page to keep — those with an offline form,
+    those a view asked for, and the menu's pages, which a tablet opens first thing."""
+    wanted = g.get("offline_page") or request.endpoint in {item.endpoint for item in platform().nav}
+    if wanted and request.method == "GET" and response.status_code == 200:
+        response.headers["X-Offline-Page"] = "1"
+    return response
 
 
 def new_idempotency_key() -> str:
@@ -109,7 +125,6 @@ def new_idempotency_key() -> str:
 def offline_submit(view):
     """For the create views of offline-capable forms (GET shows the form, POST creates)."""
 
-    @offline_page
     @wraps(view)
     def wrapped(*args, **kwargs):
         key = request.headers.get("X-Idempotency-Key") or request.form.get("_idempotency_key")

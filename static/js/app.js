@@ -50,6 +50,13 @@
     button.parentElement.querySelectorAll("[data-fill]").forEach(function (b) { b.classList.toggle("selected", b === button); });
   });
 
+  // <button data-check-all>: one tap ticks every checkbox of the field it sits in.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-check-all]");
+    if (!button) return;
+    button.closest(".field").querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = true; });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     applyShowIf(document);
     if (!window.htmx) return;

@@ -30,8 +30,9 @@ async function keep(cache, url, response) {
   if (response.ok && response.headers.get("X-Offline-Page") === "1") await cache.put(url, response.clone());
 }
 
-// Pages: network first. A page the server marks X-Offline-Page (create forms, the outbox) is kept,
-// so that it opens without network; any other page offline gets the "not available offline" page.
+// Pages: network first. A page the server marks X-Offline-Page (one with an offline form, the menu's
+// pages, the outbox) is kept, so that it opens without network; any other page offline gets the "not
+// available offline" page.
 async function page(request) {
   const cache = await caches.open(PAGES);
   try {

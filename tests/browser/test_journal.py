@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from models import Role, db
 from models.parcels import Parcel
-from models.journal import ReleasePass, Shift, ShiftStatus
+from models.journal import JournalEvent, ReleasePass, Shift, ShiftStatus
 from models.visitors import Visitor
 from tests.browser import wait_until_synced
 
@@ -130,3 +130,27 @@ def test_a_lobby_shift_is_handed_over_with_its_open_items_and_printed(page: Page
         assert expected in text, expected
     assert "刘备" not in text.split("移交事项")[1]  # signed out: not handed over
     assert db.session.scalar(sa.select(sa.func.count(Parcel.id))) == 2
+
+
+def test_the_shift_page_opens_without_network_and_its_event_syncs_later(page: Page, context, log_in, make, prop):
+    """The page was open online once; the Wi-Fi drops; the clerk reloads it and records an event."""
+    make.user("desk", {prop: [Role.LOBBY]}, display_name="王前台")
+    log_in("desk")
+    page.goto("/journal/")
+    page.get_by_text("大堂前台", exact=True).click()
+    page.get_by_role("button", name="开班").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("大堂前台")
+    shift_url = page.url
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    page.reload()  # now through the worker, which keeps the page: it renders an offline form
+
+    context.set_offline(True)
+    page.goto(shift_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("大堂前台")
+    page.get_by_label("内容").fill("停电：2 号楼电梯停运，已通知工程部")
+    page.get_by_role("button", name="记录", exact=True).click()
+    expect(page.locator(".offline-notice")).to_contain_text("停电")
+    context.set_offline(False)
+    wait_until_synced(page, timeout=20000)
+    db.session.commit()
+    assert db.session.scalars(sa.select(JournalEvent.text)).all() == ["停电：2 号楼电梯停运，已通知工程部"]

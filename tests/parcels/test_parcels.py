@@ -2,6 +2,7 @@
 the handover and the day's register. Verified on the server: the tests read the rows."""
 import base64
 import io
+import re
 import threading
 import zoneinfo
 from datetime import datetime, timedelta, timezone
@@ -179,6 +180,23 @@ def test_the_units_other_parcels_go_out_under_the_same_signature(client, desk):
     db.session.refresh(second)
     assert second.status is ParcelStatus.PICKED_UP
     assert second.signature_attachment_id == first.signature_attachment_id
+    receipt = pdf_text(client.get(f"/parcels/{second.id}/receipt.pdf").data)
+    assert "包裹领取凭证" in receipt and first.number in receipt and second.number in receipt
+
+
+def test_only_the_parcel_the_clerk_chose_is_ticked_and_the_receipt_shows_what_went_out(client, desk):
+    first = log_parcel(client)
+    second = log_parcel(client, tracking_no="JD0001", carrier="jd", shelf="B-1")
+    page = client.get(f"/parcels/{first.id}").get_data(as_text=True)
+    (box,) = re.findall(rf'<input type="checkbox" name="together" value="{second.id}"[^>]*>', page)
+    assert "checked" not in box and "全选" in page
+    assert client.get(f"/parcels/{first.id}/receipt.pdf").status_code == 404  # not handed out yet
+    response = pick_up(client, first, follow_redirects=True)  # nothing else ticked
+    assert "已发放 1 件" in response.get_data(as_text=True)
+    db.session.refresh(second)
+    assert second.status is ParcelStatus.WAITING
+    receipt = pdf_text(client.get(f"/parcels/{first.id}/receipt.pdf").data)
+    assert first.number in receipt and second.number not in receipt and "张三" in receipt
 
 
 def test_a_parcel_can_go_back_to_the_carrier(client, desk):

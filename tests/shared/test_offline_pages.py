@@ -1,0 +1,35 @@
+"""One rule for the pages a tablet keeps for offline use (issue 19): a page is kept because it renders an
+offline-capable form (or is a menu page, or the outbox) — no second list to forget."""
+import pytest
+
+from models import db
+
+from .test_transactions import USERS, _get_paths
+
+OFFLINE_FORM = "data-offline-title="  # what the offline_form macro writes into every such form
+
+
+@pytest.fixture
+def demo(app):
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_every_page_with_an_offline_form_is_kept_for_offline_use(app, client, demo, username):
+    client.login(username, "frontdesk")
+    menu = {item.endpoint for item in app.extensions["platform"].nav}
+    with_forms, unmarked = [], []
+    for path in _get_paths(app):
+        response = client.get(path)
+        if response.status_code != 200 or not response.mimetype == "text/html":
+            assert "X-Offline-Page" not in response.headers, path
+            continue
+        endpoint = app.url_map.bind("localhost").match(path)[0]
+        expected = OFFLINE_FORM in response.get_data(as_text=True) or endpoint in menu or path == "/outbox"
+        with_forms += [path] if OFFLINE_FORM in response.get_data(as_text=True) else []
+        if expected != (response.headers.get("X-Offline-Page") == "1"):
+            unmarked.append(path)
+    assert unmarked == []
+    if username == "lobby":  # the demo's shift is theirs: its page has the journal-event form
+        assert {"/journal/shifts/1", "/visitors/new", "/parcels/new", "/journal/passes/new"} <= set(with_forms)
