@@ -1,6 +1,7 @@
-# Two commands do everything on a fresh Debian 12 machine (run as root, or with sudo available):
-#   make run    install, migrate, load demo data, serve on http://127.0.0.1:5000
-#   make test   install, run the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+# Two commands do everything on a fresh Debian 12 machine (as root, or with sudo available); .ci/make
+# installs make itself when the machine has none, then runs the target here:
+#   .ci/make run    install, migrate, load demo data, serve on http://127.0.0.1:5000
+#   .ci/make test   install, run the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 VENV := .venv
@@ -50,12 +51,10 @@ $(VENV)/.installed-test: pyproject.toml requirements.lock | $(VENV)/bin/python
 	$(PY) -m pip install -q -c requirements.lock -e ".[test]"
 	touch $@ $(VENV)/.installed
 
-# htmx comes from the npm registry at the version pinned in package-lock.json.
+# htmx comes from the npm registry at the version and hash pinned in package-lock.json (no Node.js needed).
 assets: static/vendor/htmx.min.js
 static/vendor/htmx.min.js: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	python3 .ci/npm-fetch htmx.org dist/htmx.min.js $@
 
 # The catalogue of every string marked for translation (_, _l, {{ _() }}), for translators to start
 # from: `pybabel init -i translations/messages.pot -d translations -l en`, then `pybabel compile`.
