@@ -202,6 +202,13 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
     def can(self, step: str) -> bool:
         return getattr(self, f"can_{step}")()
 
+    def offers(self, step: str) -> bool:
+        """Whether the ticket's page offers `step` now: what the ticket allows, with the work itself
+        (progress, pause, done) only once the job is accepted."""
+        if step in ("note", "pause", "complete") and self.can_accept():
+            return False
+        return self.can(step)
+
     def can_dispatch(self) -> bool:
         return self.status in (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)
 

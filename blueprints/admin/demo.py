@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from stdnum.cn import ric
 
 from models import Building, DepartmentKind, Property, Resident, ResidentRelation, Role, Unit, User, UserRole, clock, db
@@ -43,6 +44,17 @@ def _fill_units(prop: Property, rng: random.Random, *, buildings: int, floors: i
                 db.session.add(unit)
                 if rng.random() < 0.9:
                     _add_household(prop, unit, rng)
+
+
+def _decorating_owner(prop: Property) -> None:
+    """HY-3-1502, whose owner the other modules' demos name (a decoration, a visitor, a complaint)."""
+    unit = db.session.execute(sa.select(Unit).where(Unit.property_id == prop.id, Unit.archive_no == "HY-3-1502")).scalar_one()
+    for resident in list(unit.residents):
+        db.session.delete(resident)
+    db.session.add(Resident(property_id=prop.id, unit=unit, relation=ResidentRelation.OWNER, name="周建国",
+                            phone="13905511234", id_number="340104197306150038", moved_in_on=date(2019, 5, 1)))
+    db.session.flush()
+    db.session.expire(unit, ["residents"])
 
 
 def _add_household(prop: Property, unit: Unit, rng: random.Random) -> None:
@@ -94,6 +106,7 @@ def create_demo() -> None:
         Property(code="HY", name="恒宇花园", address="合肥市蜀山区长江西路 188 号", phone="0551-65551234"), None
     )
     _fill_units(garden, rng, buildings=4, floors=25, per_floor=2)
+    _decorating_owner(garden)
     tower = create_property(
         Property(code="HD", name="恒宇大厦", address="合肥市政务区潜山路 99 号", phone="0551-65559876"), None
     )

@@ -33,8 +33,9 @@ def reveal(resident_id: int):
     """Show one resident's full phone and ID number, and write that it was shown to the access log."""
     resident = get_or_404(Resident, resident_id)
     log_reveal(resident, ["phone", "id_number"])
-    db.session.flush()
-    return render("archive/unit.html", "resident_row", resident=resident, revealed=True)
+    # htmx swaps in the resident's row; a browser without it gets the unit's page with the row shown whole.
+    return render("archive/unit.html", "resident_row", resident=resident, revealed_id=resident.id, unit=resident.unit,
+                  fonts_ok=bool(cjk_font_families()))
 
 
 @bp.get("/units/<int:unit_id>/card.pdf")

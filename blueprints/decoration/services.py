@@ -29,7 +29,11 @@ def open_decoration(unit: Unit) -> Decoration | None:
 
 
 def clash(decoration: Decoration) -> tuple[str, str] | None:
-    """Why `decoration` may not be saved as it is, as (form field, message): the unit or permit is taken."""
+    """Why `decoration` may not be saved as it is, as (form field, message): the unit or permit is taken,
+    or it is to be accepted while a violation is still not rectified."""
+    if decoration.status is DecorationStatus.ACCEPTED and (open_ := [v for v in decoration.violations if not v.resolved]):
+        return "status", _("还有未整改的违章（%(numbers)s），整改复验合格后才能验收",
+                           numbers="、".join(v.number for v in open_))
     if decoration.status is not DecorationStatus.ACCEPTED:
         other = db.session.scalar(
             sa.select(Decoration).where(Decoration.unit_id == decoration.unit.id, Decoration.id != decoration.id,

@@ -27,7 +27,13 @@ def index():
         scoped(Shift).where(Shift.status != ShiftStatus.CLOSED).order_by(Shift.post)
     ).all()
     recent = db.session.scalars(scoped(Shift).order_by(Shift.opened_at.desc()).limit(30)).all()
-    return render("journal/index.html", on_duty=on_duty, recent=recent, form=OpenShiftForm(), Post=Post)
+    return render("journal/index.html", on_duty=on_duty, recent=recent, form=OpenShiftForm(post=_own_post()), Post=Post)
+
+
+def _own_post() -> str:
+    """The post a user usually opens: a floor concierge's is the floor, everyone else's the lobby."""
+    roles = current_roles()
+    return (Post.FLOOR if Role.CONCIERGE in roles and Role.LOBBY not in roles else Post.LOBBY).value
 
 
 @bp.post("/shifts")

@@ -13,12 +13,11 @@ from .search import TicketFilter, overdue_condition, visit_dues
 SHOWN = 8
 
 
-def _panel(tickets: list[Ticket], *, title: str, link: str, empty: str, subtitle: str = "", register: bool = False,
-           visits: bool = False) -> dict:
+def _panel(tickets: list[Ticket], *, title: str, link: str, empty: str, subtitle: str = "", visits: bool = False) -> dict:
     prop, now = current_property(), clock.now()
     calendar = WorkingCalendar.of(prop)
     return {
-        "tickets": tickets, "title": title, "link": link, "empty": empty, "subtitle": subtitle, "register": register,
+        "tickets": tickets, "title": title, "link": link, "empty": empty, "subtitle": subtitle,
         "clocks": {t.id: t.clock(calendar, now) for t in tickets},
         "visit_dues": visit_dues(prop, calendar, tickets) if visits else {}, "as_of": now,
     }
@@ -30,7 +29,7 @@ def _first(stmt: sa.Select) -> list[Ticket]:
 
 def mine() -> dict:
     return _panel(_first(TicketFilter(mine=True).select()), title=_("我的首接"), subtitle=_("尚未反馈客户"),
-                  link=url_for("tickets.index", mine=1), empty=_("没有待反馈的事项"), register=True)
+                  link=url_for("tickets.index", mine=1), empty=_("没有待反馈的事项"))
 
 
 def overdue() -> dict:

@@ -4,18 +4,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from models import Department, DepartmentKind, Resident, clock, db
-from models.tickets import Ticket, TicketCategory, TicketStatus
+from models import Department, DepartmentKind, Resident, Role, clock, db
 from models.attachments import attachments_of
 from models.calendar import WorkingCalendar
+from models.tickets import Ticket, TicketCategory, TicketStatus
 
 from ..shared.htmx import INVALID, render
 from ..shared.lists import Column, export_xlsx
 from ..shared.offline import client_time, offline_submit
-from ..shared.permissions import can, current_property, get_or_404, require, scoped, staff
+from ..shared.permissions import can, current_property, current_roles, get_or_404, require, scoped, staff
+from ..shared.units import find_unit
 from . import bp
 from .access import may_feed_back, may_work_on
-from ..shared.units import find_unit
 from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm
 from .search import TicketFilter, visit_dues
 from .services import register
@@ -24,6 +24,8 @@ from .services import register
 @bp.get("/")
 @require("tickets.view")
 def index():
+    if not request.args and current_roles() == {Role.DEPARTMENT}:
+        return redirect(url_for("tickets.index", queue=1))  # department staff work their own queue
     filters = TicketFilter.from_args(request.args)
     page = filters.page(request.args.get("page", 1, type=int), per_page=30)
     calendar = WorkingCalendar.of(current_property())
@@ -94,7 +96,7 @@ def detail(ticket_id: int):
 
 
 # The steps a ticket's page may offer: (name, form class, permission, who else may). A step is offered
-# when the ticket allows it now (Ticket.can_<name>, the rule the step itself keeps).
+# when the ticket offers it now (Ticket.offers, on the rule the step itself keeps: Ticket.can_<name>).
 STEPS = [
     ("dispatch", DispatchForm, "tickets.dispatch", None),
     ("accept", ActionForm, "tickets.work", may_work_on),
@@ -120,7 +122,7 @@ def _suggested(step: str, ticket: Ticket) -> dict:
 def render_detail(ticket: Ticket, open_form=None, status: int = 200):
     forms = {}
     for name, form_cls, permission, record_check in STEPS:
-        if not (can(permission) and ticket.can(name)):
+        if not (can(permission) and ticket.offers(name)):
             continue
         if record_check and not record_check(ticket):
             continue

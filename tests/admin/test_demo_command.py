@@ -116,3 +116,10 @@ def test_demo_has_a_few_days_of_work_at_the_desk(app):
     rounds = db.session.scalars(sa.select(PatrolRound).order_by(PatrolRound.scheduled_for)).all()
     assert [r.status.value for r in rounds] == ["done", "done", "missed"]  # yesterday's; today's are shown, not made
     assert count(PatrolFinding) == 1
+
+
+def test_the_demo_agrees_with_itself_the_decorating_owner_lives_there(app):
+    run_demo(app)
+    unit = db.session.scalar(sa.select(Unit).where(Unit.archive_no == "HY-3-1502"))
+    assert [r.name for r in unit.residents] == ["周建国"]
+    assert db.session.scalar(sa.select(Decoration)).owner_name == "周建国"

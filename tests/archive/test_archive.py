@@ -71,3 +71,12 @@ def test_departments_do_not_see_the_archive(client, make, prop, login_as):
     unit, _ = _setup(make, prop)
     login_as(Role.DEPARTMENT)
     assert client.get(f"/archive/units/{unit.id}").status_code == 403
+
+
+def test_a_reveal_without_htmx_shows_the_unit_with_that_resident_only_in_full(client, make, prop, login_as):
+    unit, _ = _setup(make, prop)
+    other = make.resident(unit, "张小三", phone="13700007777")
+    login_as(Role.SUPERVISOR)
+    page = client.post_form(f"/archive/residents/{unit.residents[0].id}/reveal").get_data(as_text=True)
+    assert "13812345678" in page and "HY-3-1502" in page
+    assert "13700007777" not in page and other.phone_masked in page

@@ -1,4 +1,5 @@
 """The dashboard: each role meets the panels its modules declare for it, with the demo's work in them."""
+import re
 from datetime import datetime
 
 import pytest
@@ -56,6 +57,13 @@ def test_the_department_sees_its_queue(client, demo):
     client.login("engineer", "frontdesk")
     page = client.get("/dashboard").get_data(as_text=True)
     assert "客厅插座没电" in page and "电梯按钮失灵" in page
+    assert re.search(r"HY-TK-\d{8}-\d{4} 报修", page)  # whole numbers, as the paper and the list print them
+
+
+def test_the_lobby_has_one_way_to_each_form(client, demo):
+    client.login("lobby", "frontdesk")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert page.count(">登记报事<") == 1 and page.count(">来访登记<") == 1
 
 
 def test_admins_are_warned_in_december_of_a_year_without_holidays(client, demo, clock):

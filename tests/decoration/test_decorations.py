@@ -1,10 +1,10 @@
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
 from models import Role, Unit, db
-from models.decoration import Decoration, DecorationStatus
+from models.decoration import Decoration, DecorationStatus, Violation, ViolationKind, ViolationStatus
 
 from .conftest import today
 
@@ -101,3 +101,19 @@ def test_a_department_user_cannot_record_a_violation(client, login_as, staff, de
     response = client.post_form("/decoration/violations/new", {"unit": "3-1502", "kind": "noise",
                                                                "deadline": today().isoformat()})
     assert response.status_code == 403
+
+
+def test_a_decoration_is_not_accepted_while_a_violation_is_open(client, staff, decorate, prop):
+    decoration = decorate(db.session.scalar(sa.select(Unit).where(Unit.room == "1502")))
+    db.session.add(Violation(
+        property_id=prop.id, number="HY-WZ-20261118-0001", decoration=decoration, kind=ViolationKind.DEBRIS,
+        note="楼道堆放建筑垃圾", found_at=datetime.now(timezone.utc), found_on=today(), found_by=staff["concierge"],
+        deadline=today() + timedelta(days=2), reinspect_on=today() + timedelta(days=3), status=ViolationStatus.OPEN,
+    ))
+    db.session.commit()
+    client.login("boss")
+    fields = registration(unit="HY-3-1502", permit_no=decoration.permit_no, status="accepted")
+    response = client.post_form(f"/decoration/{decoration.id}/edit", fields)
+    assert response.status_code == 422 and "还有未整改的违章（HY-WZ-20261118-0001）" in response.get_data(as_text=True)
+    db.session.refresh(decoration)
+    assert decoration.status is DecorationStatus.IN_PROGRESS

@@ -135,3 +135,9 @@ def test_day_journal_prints(client, desk):
     day = shift.opened_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).date().isoformat()
     text = pdf_text(client.get(f"/journal/day.pdf?date={day}").data)
     assert "值班日志" in text and "业主来电询问停车" in text and re.search(r"大堂前台", text)
+
+
+def test_the_open_shift_form_preselects_the_users_own_post(client, login_as):
+    login_as(Role.CONCIERGE)
+    page = client.get("/journal/").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="floor"|<input[^>]*value="floor"[^>]*checked', page)

@@ -285,3 +285,26 @@ def test_tickets_owed_a_return_visit_are_listed_with_their_deadline(client, prop
 
     clock.shift(timedelta(days=20))  # ten working days are past whatever the calendar
     assert f"回访逾期（应于 {due_text} 前）" in client.get("/tickets/?visits=1").get_data(as_text=True)
+
+
+def test_before_the_job_is_accepted_the_department_sees_only_accept(client, people, engineering):
+    as_user(client, "lobby")
+    ticket = register_repair(client)
+    as_user(client, "boss")
+    step(client, ticket, "dispatch", {"department_id": engineering.id})
+    as_user(client, "eng")
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert 'id="step-accept"' in page
+    assert not any(f'id="step-{s}"' in page for s in ("note", "pause", "complete"))
+    step(client, ticket, "accept")
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert all(f'id="step-{s}"' in page for s in ("note", "pause", "complete")) and 'id="step-accept"' not in page
+
+
+def test_department_staff_open_the_list_on_their_queue(client, people):
+    as_user(client, "eng")
+    response = client.get("/tickets/")
+    assert response.status_code == 302 and response.headers["Location"] == "/tickets/?queue=1"
+    assert client.get("/tickets/?status=open").status_code == 200  # a filter of their own is kept
+    as_user(client, "lobby")
+    assert client.get("/tickets/").status_code == 200

@@ -145,3 +145,9 @@ def test_departments_and_another_property(client, desk, make, prop, login_as):
     client.post_form("/logout")
     login_as(Role.DEPARTMENT)
     assert client.get("/visitors/").status_code == 403
+
+
+def test_the_expected_guests_button_shows_only_to_those_who_may_register_them(client, login_as):
+    login_as(Role.ADMIN)
+    assert "预约访客" not in client.get("/visitors/").get_data(as_text=True)
+    assert client.get("/visitors/expected").status_code == 403
