@@ -16,7 +16,7 @@ module = Module(
         "decoration.manage": grant(_l("装修登记"), A, S, L),
         "decoration.inspect": grant(_l("装修巡查、记录违章、复验"), S, C),
     },
-    nav=[NavItem(_l("装修"), "decoration.index", "decoration.view", "/decoration")],
+    nav=[NavItem(_l("装修"), "decoration.index", "decoration.view", "/decoration", _l("楼层"))],
     handover=[handover.reinspections_due],
     demo=demo.demo,
     field_labels={

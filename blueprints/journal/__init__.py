@@ -20,7 +20,7 @@ module = Module(
         "passes.use": grant(_l("门岗核验放行条"), S, L, C, D),
         "passes.approve": grant(_l("批准欠费户放行"), S),
     },
-    nav=[NavItem(_l("值班"), "journal.index", "journal.view", "/journal")],
+    nav=[NavItem(_l("值班"), "journal.index", "journal.view", "/journal", _l("前台"))],
     panels=[Panel("journal/_desk.html", desk.desk, permission="journal.view", order=30)],
     handover=[sources.held_items],
     demo=demo.demo,

@@ -15,7 +15,7 @@ module = Module(
         "parcels.view": grant(_l("查看包裹登记"), A, S, L, C),
         "parcels.work": grant(_l("登记、发放和退回包裹"), S, L, C),
     },
-    nav=[NavItem(_l("包裹"), "parcels.index", "parcels.view", "/parcels")],
+    nav=[NavItem(_l("包裹"), "parcels.index", "parcels.view", "/parcels", _l("前台"))],
     desk=[DeskStat(_l("件包裹待领"), panels.waiting, "parcels.index", "parcels.view")],
     actions=[QuickAction(_l("包裹登记"), "parcels.new", "parcels.work")],
     handover=[handover.waiting_parcels],

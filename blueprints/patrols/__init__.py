@@ -17,7 +17,7 @@ module = Module(
         "patrols.walk": grant(_l("巡查（逐点记录、发现转报事）"), S, C),
         "patrols.manage": grant(_l("路线、检查点、巡查时间和监督"), A, S),
     },
-    nav=[NavItem(_l("巡查"), "patrols.index", "patrols.view", "/patrols")],
+    nav=[NavItem(_l("巡查"), "patrols.index", "patrols.view", "/patrols", _l("楼层"))],
     panels=[Panel("patrols/_panel.html", panels.today, roles=frozenset({C}), order=40)],
     handover=[handover.rounds_not_walked, handover.open_findings],
     demo=demo.demo,

@@ -44,6 +44,7 @@ class NavItem:
     endpoint: str
     permission: str
     prefix: str  # the URL prefix that marks the item as current
+    group: str = ""  # a menu of its own in the header (前台, 楼层), so the menu fits a tablet on one line
 
 
 @dataclass(frozen=True)

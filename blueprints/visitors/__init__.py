@@ -16,7 +16,7 @@ module = Module(
         "visitors.register": grant(_l("访客登记、离开、预约访客"), S, L, C),
         "visitors.blocklist": grant(_l("维护黑名单"), S),
     },
-    nav=[NavItem(_l("访客"), "visitors.index", "visitors.view", "/visitors")],
+    nav=[NavItem(_l("访客"), "visitors.index", "visitors.view", "/visitors", _l("前台"))],
     desk=[DeskStat(_l("人在场内"), panels.inside, "visitors.index", "visitors.view")],
     actions=[QuickAction(_l("来访登记"), "visitors.new", "visitors.register")],
     handover=[handover.visitors_inside],

@@ -50,6 +50,13 @@
     button.parentElement.querySelectorAll("[data-fill]").forEach(function (b) { b.classList.toggle("selected", b === button); });
   });
 
+  // Header menus (<details class="navgroup">): one open at a time, closed by a tap elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.navgroup[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
   // <button data-check-all>: one tap ticks every checkbox of the field it sits in.
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-check-all]");

@@ -90,3 +90,15 @@ def test_an_open_page_recovers_when_the_server_comes_back(page: Page, log_in, lo
     expect(page).to_have_url(re.compile(r"/dashboard$"))  # still logged in: the signed cookie survived
     expect(page.get_by_role("heading", name="工作台", level=1)).to_be_visible()
     expect(page.locator("header .who")).to_have_text("王前台")
+
+
+def test_the_menu_fits_a_tablet_on_one_line_and_opens_its_groups(page: Page, log_in, make, prop):
+    tower = make.property("HD", "恒宇大厦")  # two properties: the header shows the property switch too
+    make.user("admin1", {prop: [Role.ADMIN, Role.SUPERVISOR], tower: [Role.ADMIN]}, display_name="管理员")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    log_in("admin1")
+    assert page.locator("header.topbar").bounding_box()["height"] < 90  # one row (~70 px), not two (~118)
+    page.get_by_text("前台", exact=True).click()
+    page.get_by_role("link", name="包裹", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/parcels/$"))
+    expect(page.locator("details.navgroup summary[aria-current]")).to_have_text("前台")
