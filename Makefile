@@ -10,9 +10,10 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := app
 
 # Debian packages: CJK fonts for printed forms (pinned), HarfBuzz subsetting (without it every PDF
-# embeds the whole 20 MB font and takes ~20 s), Pango for WeasyPrint; Chromium and poppler for tests.
+# embeds the whole 20 MB font and takes ~20 s), Pango for WeasyPrint; Chromium, poppler and libatomic1 (which
+# Playwright's bundled Node.js driver needs) for tests.
 RUN_DEBS := fonts-noto-cjk=1:20220127+repack1-1 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
-TEST_DEBS := chromium poppler-utils
+TEST_DEBS := chromium poppler-utils libatomic1
 
 .PHONY: run test install install-test system-packages system-packages-test assets serve messages
 
