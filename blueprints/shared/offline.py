@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, g, jsonify, make_response, redirect, request
+from flask import abort, g, jsonify, make_response, redirect, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -138,6 +138,9 @@ def offline_submit(view):
         response = make_response(view(*args, **kwargs))
         if response.status_code >= 400:
             return response
+        if request.headers.get("X-Offline-Replay") == "1":
+            # Sent in the background, later: its "已登记…" is not news for whatever page the user opens next.
+            session.pop("_flashes", None)
         location = response.headers.get("Location", request.path)
         db.session.add(
             IdempotencyKey(

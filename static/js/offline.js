@@ -10,7 +10,7 @@
     login: "待登录后同步",
     invalid: "需修改",
     conflict: "内容冲突",
-    failed: "发送失败",
+    failed: "发送失败，需处理",
   };
 
   const meta = (name) => (document.querySelector(`meta[name="${name}"]`) || {}).content || "";
@@ -61,6 +61,11 @@
         const field = form.elements[name];
         if (!field) return "";
         if (field.tagName === "SELECT") return field.selectedOptions[0] ? field.selectedOptions[0].text : "";
+        const choice = form.querySelector(`input[type=radio][name="${name}"]:checked`);
+        if (choice) {  // the label the user tapped (报修), not the stored value (repair)
+          const label = form.querySelector(`label[for="${choice.id}"]`) || choice.closest("label");
+          return label ? label.textContent.trim() : choice.value;
+        }
         return field.value;
       })
       .filter(Boolean)
@@ -243,12 +248,19 @@
     return currentUser() ? Outbox.list(currentUser()) : [];
   }
 
+  // The app's one date format, as the server's pages print it: 2026-12-02 04:02.
+  function stamp(iso) {
+    const d = new Date(iso);
+    const two = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  }
+
   function itemRow(item, withActions) {
     const row = document.createElement("tr");
     row.className = "outbox-item";
     row.dataset.key = item.key;
     const cells = [
-      new Date(item.clientTime).toLocaleString("zh-CN", { hour12: false }),
+      stamp(item.clientTime),
       item.title,
       item.summary,
     ];

@@ -6,6 +6,7 @@
   const DB_NAME = "frontdesk-outbox";
   const STORE = "items";
   const MAX_BACKOFF_MS = 5 * 60 * 1000;
+  const SERVER_ERRORS_ALLOWED = 5;
   const channel = "BroadcastChannel" in global ? new BroadcastChannel("frontdesk-outbox") : null;
 
   function openDb() {
@@ -60,9 +61,10 @@
     return body;
   }
 
-  // Send one item under the signed-in user's session. Resolves to {state, …}:
-  // sent | invalid (server's form with errors) | conflict | login | other-user | offline | failed.
-  async function send(item) {
+  // Send one item under the signed-in user's session. Resolves to {state, …}: sent | invalid (server's
+  // form with errors) | conflict | login | other-user | offline | error (the server failed) | failed.
+  // `replay`: sent later, in the background (its page's messages are not the user's next page's).
+  async function send(item, { replay = false } = {}) {
     let who;
     try {
       who = await fetch("/csrf-token", { credentials: "same-origin", cache: "no-store", redirect: "manual" });
@@ -85,6 +87,7 @@
           "X-Idempotency-Key": item.key,
           "X-Client-Time": item.clientTime,
           "X-Offline-Submit": "1",
+          ...(replay ? { "X-Offline-Replay": "1" } : {}),
           Accept: "application/json",
         },
       });
@@ -101,7 +104,7 @@
       const data = await response.json().catch(() => ({}));
       return { state: "conflict", error: data.error || "" };
     }
-    if (response.status >= 500) return { state: "offline", error: `HTTP ${response.status}` };
+    if (response.status >= 500) return { state: "error", error: `HTTP ${response.status}` };
     return { state: "failed", error: `HTTP ${response.status}` };
   }
 
@@ -113,7 +116,9 @@
     }
     if (result.state === "other-user") return item;
     item.attempts = (item.attempts || 0) + 1;
-    item.status = { offline: "pending", login: "login", invalid: "invalid", conflict: "conflict" }[result.state] || "failed";
+    // A server that keeps failing on this item sets it aside for a person to look at (需处理).
+    const error = item.attempts < SERVER_ERRORS_ALLOWED ? "pending" : "failed";
+    item.status = { offline: "pending", login: "login", invalid: "invalid", conflict: "conflict", error }[result.state] || "failed";
     item.error = result.error || "";
     item.errorHtml = result.html || "";
     item.nextAttemptAt = Date.now() + Math.min(MAX_BACKOFF_MS, 5000 * 2 ** Math.min(item.attempts, 10));
@@ -130,10 +135,11 @@
       for (const item of items) {
         if (item.status !== "pending" && item.status !== "login") continue; // needs the user first
         if (options.onlyDue && item.nextAttemptAt && item.nextAttemptAt > Date.now()) continue;
-        const result = await send(item);
+        const result = await send(item, { replay: true });
         await settle(item, result);
         if (result.state === "sent") sent += 1;
-        if (result.state === "offline" || result.state === "login") break; // try again later
+        // No network or no login: try again later. A server error on one item holds back no other.
+        if (result.state === "offline" || result.state === "login") break;
       }
       return sent;
     };

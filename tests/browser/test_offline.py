@@ -71,6 +71,7 @@ def test_network_down_queues_submissions_that_survive_a_reload_and_sync_once(pag
     for queued, (text, photo) in enumerate([("楼道灯不亮", None), ("消防栓玻璃破损", jpeg()), ("电梯按钮失灵", None)], 1):
         fill_ticket(page, text, photo=photo)
         expect(page.locator(".offline-notice")).to_contain_text(text)
+        expect(page.locator(".offline-notice")).to_contain_text("报修")  # the label tapped, not "repair"
         expect(badge(page)).to_contain_text(str(queued))
     page.reload()  # offline: the service worker serves the kept page
     expect(page.get_by_role("heading", name="登记报事")).to_be_visible()

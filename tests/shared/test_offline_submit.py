@@ -121,3 +121,16 @@ def test_twenty_concurrent_posts_of_one_key_create_one_record(app, client, prop,
     assert statuses == [201] * 20
     assert _tickets() == 1
     assert db.session.scalar(sa.select(sa.func.count(IdempotencyKey.id))) == 1
+
+
+def test_a_background_replay_leaves_no_message_for_the_next_page(client, make, prop, login_as):
+    make.unit(prop, "3", "1502")
+    login_as(Role.LOBBY)
+    parcel = {"unit": "3-1502", "carrier": "sf", "kind": "parcel", "count": "1", "shelf": "A-1"}
+    assert client.post("/parcels/new", data={**parcel, "tracking_no": "SF1"}, headers={
+        "X-Idempotency-Key": "r" * 32, "X-Offline-Submit": "1", "X-Offline-Replay": "1",
+        "X-CSRFToken": client.csrf_token()}).status_code == 201
+    assert "已登记" not in client.get("/dashboard").get_data(as_text=True)
+    assert client.post("/parcels/new", data={**parcel, "tracking_no": "SF2"}, headers={
+        "X-Idempotency-Key": "s" * 32, "X-Offline-Submit": "1", "X-CSRFToken": client.csrf_token()}).status_code == 201
+    assert "已登记" in client.get("/parcels/new").get_data(as_text=True)  # sent while the user waits: told
