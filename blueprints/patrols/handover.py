@@ -15,8 +15,8 @@ from .services import rounds_of
 
 
 def rounds_not_walked(shift) -> list[HandoverItem]:
-    """Rounds of the last 24 hours and the rest of today still due or being walked: a night shift
-    handing over after midnight passes on the round it left at 23:30."""
+    """Rounds of the last 24 hours still due or being walked: a night shift handing over after midnight
+    passes on the round it left at 23:30; rounds still to come are not handed over."""
     prop = db.session.get(Property, shift.property_id)
     until = shift.handed_over_at or clock.now()
     today = prop.local_day(until)
@@ -24,7 +24,8 @@ def rounds_not_walked(shift) -> list[HandoverItem]:
         HandoverItem(_("未完成的巡查"), f"{local(r.scheduled_for, '%H:%M')} {r.route.name}（{r.status.label}）",
                      url_for("patrols.round_page", round_id=r.id) if r.id else url_for("patrols.index", date=prop.local_day(r.scheduled_for)))
         for r in rounds_of(prop, today - timedelta(days=1), today)
-        if r.scheduled_for >= until - timedelta(days=1) and r.status in (RoundStatus.DUE, RoundStatus.IN_PROGRESS)
+        # rounds whose time has come (their window open or passed): the 22:00 round is no news at 03:50
+        if until - timedelta(days=1) <= r.scheduled_for <= until and r.status in (RoundStatus.DUE, RoundStatus.IN_PROGRESS)
     ]
 
 

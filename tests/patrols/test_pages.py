@@ -1,5 +1,5 @@
 """Today's rounds, the concierge's dashboard, ad hoc rounds, supervision and the shift handover."""
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -74,3 +74,14 @@ def test_a_night_shift_after_midnight_hands_over_the_round_left_before_it(client
     assert "未完成的巡查" in shift_page and shift_page.count("公共区域日常巡查（待巡查）") == 1
     assert late.scheduled_for.astimezone(SHANGHAI).strftime("%H:%M") == "23:25"
     assert "23:25 公共区域日常巡查（待巡查）" in shift_page
+
+
+def test_rounds_still_to_come_are_not_handed_over(client, prop, login_as, clock):
+    clock.move_to(datetime(2026, 11, 19, 3, 50, tzinfo=SHANGHAI))
+    make_route(prop, times=(time(2), time(15), time(22)))  # planned from the schedules, cron has not run
+    login_as(Role.CONCIERGE)
+    opened = client.post_form("/journal/shifts", {"post": "floor"})
+    shift_page = client.get(opened.headers["Location"]).get_data(as_text=True)
+    # yesterday's 15:00 and 22:00 (windows passed) and today's 02:00 are handed over; today's 15:00 and
+    # 22:00 are still to come
+    assert [shift_page.count(f"{t} 公共区域日常巡查（待巡查）") for t in ("02:00", "15:00", "22:00")] == [1, 1, 1]
