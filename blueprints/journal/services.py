@@ -50,6 +50,13 @@ def record_check(check: ShiftCheck, result: CheckResult, note: str, at: datetime
     check.result, check.note, check.checked_at = result, note.strip(), at
 
 
+def all_ok(shift: Shift, at: datetime) -> None:
+    """Every line of the opening checklist not answered yet is OK."""
+    for check in shift.checks:
+        if check.result is None:
+            record_check(check, CheckResult.OK, "", at)
+
+
 def check_to_ticket(check: ShiftCheck, prop: Property, user: User, at: datetime) -> Ticket:
     """An abnormal checklist line becomes a repair ticket in one step, linked both ways."""
     if check.result is not CheckResult.ABNORMAL:

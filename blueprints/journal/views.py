@@ -17,7 +17,7 @@ from ..shared.permissions import current_property, current_roles, get_or_404, re
 from ..shared.photos import save_photos
 from . import bp
 from .forms import CheckForm, ConfirmForm, EventForm, HandOverForm, OpenShiftForm, ReviseEventForm
-from .services import JournalError, check_to_ticket, confirm_handover, hand_over, open_shift, record_check
+from .services import JournalError, all_ok, check_to_ticket, confirm_handover, hand_over, open_shift, record_check
 
 
 @bp.get("/")
@@ -98,12 +98,30 @@ def check(shift_id: int, check_id: int):
     else:
         error = _("请选择正常或异常")
     status = INVALID if error else 200
-    if is_htmx():
-        return render("journal/shift.html", "check_row", shift=shift, check=item, check_errors={item.id: error},
-                      typed_notes={item.id: form.note.data}, may_write=True, status=status)
+    if is_htmx():  # the row, and (on the staff's own page) the hand-over's notice, gone with the last line
+        blocks = ["check_row", "checklist_notice"] if shift.staff_id == current_user.id else ["check_row"]
+        return render("journal/shift.html", blocks, shift=shift, check=item,
+                      check_errors={item.id: error}, typed_notes={item.id: form.note.data}, may_write=True,
+                      status=status)
     if not error:
         return redirect(url_for("journal.shift", shift_id=shift.id, _anchor=f"check-{item.id}"))
     return render_shift(shift, check_errors={item.id: error}, typed_notes={item.id: form.note.data}, status=status)
+
+
+@bp.post("/shifts/<int:shift_id>/checks/all-ok")
+@require("journal.work")
+def all_checks_ok(shift_id: int):
+    """全部正常: every line not answered yet is OK; the exceptions are marked one by one."""
+    shift = get_or_404(Shift, shift_id)
+    if not _may_write(shift):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        all_ok(shift, client_time())
+    except JournalError as error:
+        flash(str(error), "error")
+    return redirect(url_for("journal.shift", shift_id=shift.id, _anchor="checklist"))
 
 
 @bp.post("/shifts/<int:shift_id>/checks/<int:check_id>/ticket")

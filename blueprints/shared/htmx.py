@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, make_response, render_template, request
-from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_block, render_blocks
 
 # A form that fails validation answers with this status, for full pages and fragments alike.
 INVALID = 422
@@ -15,9 +15,13 @@ def is_htmx() -> bool:
     )
 
 
-def render(template: str, block: str | None = None, status: int = 200, **context) -> Response:
-    """Render the whole page, or only `block` of it for an htmx request."""
-    body = render_block(template, block, **context) if block and is_htmx() else render_template(template, **context)
+def render(template: str, block: str | list[str] | None = None, status: int = 200, **context) -> Response:
+    """Render the whole page, or only `block` of it (or those blocks, e.g. a row and an out-of-band
+    notice) for an htmx request."""
+    if block and is_htmx():
+        body = render_blocks(template, block, **context) if isinstance(block, list) else render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
     return make_response(body, status)
 
 

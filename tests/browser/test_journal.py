@@ -51,9 +51,11 @@ def test_a_lobby_shift_is_handed_over_with_its_open_items_and_printed(page: Page
     page.get_by_text("大堂前台", exact=True).click()
     page.get_by_role("button", name="开班").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("大堂前台")
+    expect(page.locator("#checklist-notice")).to_be_visible()
     for row in page.locator("tr.check-row").all():  # htmx answers each line in place
         row.get_by_role("button", name="正常").click()
         expect(row).to_have_class(re.compile("answered"))
+    expect(page.locator("#checklist-notice")).to_be_hidden()  # gone with the last line, no reload
     shift_url = page.url
 
     # Two visitors arrive while the Wi-Fi is down: both are kept on the tablet and sent later.

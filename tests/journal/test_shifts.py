@@ -141,3 +141,27 @@ def test_the_open_shift_form_preselects_the_users_own_post(client, login_as):
     login_as(Role.CONCIERGE)
     page = client.get("/journal/").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="floor"|<input[^>]*value="floor"[^>]*checked', page)
+
+
+def test_the_checklist_is_answered_in_one_tap_with_exceptions_marked_first(client, desk):
+    client.login("desk")
+    shift = open_lobby_shift(client)
+    door = shift.checks[0]
+    client.post_form(f"/journal/shifts/{shift.id}/checks/{door.id}", {"result": "abnormal", "note": "左侧感应门不开"})
+    assert client.post_form(f"/journal/shifts/{shift.id}/checks/all-ok").status_code == 302
+    db.session.expire_all()
+    assert [c.result.value for c in shift.checks] == ["abnormal", "ok", "ok", "ok", "ok"]
+    assert shift.checks[0].note == "左侧感应门不开" and shift.checklist_done
+    assert "其余全部正常" not in client.get(f"/journal/shifts/{shift.id}").get_data(as_text=True)
+
+
+def test_the_hand_over_notice_goes_with_the_last_line_answered(client, desk):
+    client.login("desk")
+    shift = open_lobby_shift(client)
+    *first, last = shift.checks
+    for check in first:
+        client.post_form(f"/journal/shifts/{shift.id}/checks/{check.id}", {"result": "ok"}, headers={"HX-Request": "true"})
+    row = client.post_form(f"/journal/shifts/{shift.id}/checks/{last.id}", {"result": "ok"},
+                           headers={"HX-Request": "true"}).get_data(as_text=True)
+    (notice,) = re.findall(r'<p id="checklist-notice"[^>]*>', row)  # swapped in out of band
+    assert 'hx-swap-oob="true"' in notice and "hidden" in notice
