@@ -86,7 +86,8 @@ def supervision():
     prop = current_property()
     first, last = requested_range()
     now = clock.now()
-    rounds = [r for r in rounds_of(prop, first, last) if r.scheduled_for <= now]
+    # The rounds whose time has come, and any started early: what the counts and the lists below agree on.
+    rounds = [r for r in rounds_of(prop, first, last) if r.scheduled_for <= now or r.started_at is not None]
     by_route: dict[int, Completion] = {}
     walkers: dict[int, Walker] = {}
     for round_ in rounds:

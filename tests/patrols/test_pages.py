@@ -85,3 +85,16 @@ def test_rounds_still_to_come_are_not_handed_over(client, prop, login_as, clock)
     # yesterday's 15:00 and 22:00 (windows passed) and today's 02:00 are handed over; today's 15:00 and
     # 22:00 are still to come
     assert [shift_page.count(f"{t} 公共区域日常巡查（待巡查）") for t in ("02:00", "15:00", "22:00")] == [1, 1, 1]
+
+
+def test_supervision_counts_a_round_started_before_its_time(client, make, prop, login_as):
+    route = make_route(prop, times=())
+    make.user("floor", {prop: [Role.CONCIERGE]}, display_name="李客服")
+    early = make_round(prop, route, hours_ago=-5)  # due in five hours, walked now
+    client.login("floor")
+    client.post_form(f"/patrols/rounds/{early.id}/start")
+    client.post_form("/logout")
+    login_as(Role.SUPERVISOR)
+    page = client.get("/patrols/supervision").get_data(as_text=True)
+    assert "应巡 1 次：完成 0，漏巡 0，迟巡 0，未完成 1" in page
+    assert "李客服" in page and "这段时间没有人巡查" not in page
