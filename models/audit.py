@@ -151,8 +151,8 @@ def _entry(obj, action: AuditAction, changes: dict) -> dict:
     }
 
 
-def log_reveal(obj, fields: list[str]) -> None:
-    """Record that the full (unmasked) personal data of `obj` was shown to the current user."""
-    db.session.execute(
-        sa.insert(AuditEntry.__table__), [_entry(obj, AuditAction.REVEAL, {"fields": fields})]
-    )
+def log_reveal(obj, fields: list[str], reason: str = "") -> None:
+    """Record that the full (unmasked) personal data of `obj` was shown to the current user (and why,
+    when it is shown for a job rather than asked for)."""
+    changes = {"fields": fields, **({"reason": reason} if reason else {})}
+    db.session.execute(sa.insert(AuditEntry.__table__), [_entry(obj, AuditAction.REVEAL, changes)])

@@ -62,6 +62,18 @@ class TicketForm(FlaskForm):
             else:
                 self.resident_obj = resident
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # The department must be able to call the household about its repair or complaint (the contact
+        # fields are optional one by one, so this is checked once all fields have been).
+        concerns_household = self.unit.unit is not None and self.category.data in (
+            TicketCategory.REPAIR.value, TicketCategory.COMPLAINT.value)
+        typed = self.caller_phone.data and (self.caller_name.data or "").strip()
+        if concerns_household and not self.resident_obj and not typed and not self.caller_phone.errors:
+            self.caller_phone.errors.append(_l("报修和投诉请选择住户，或填写联系人和联系电话，以便处理人员联系"))
+            return False
+        return valid
+
     def validate_answer(self, field):
         if field.data and self.category.data != TicketCategory.ENQUIRY.value:
             raise ValidationError(_l("只有咨询可以当场答复并关闭；其他类别请登记后派工"))

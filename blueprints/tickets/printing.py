@@ -9,6 +9,7 @@ from ..shared.localtime import requested_day
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.printing import render_pdf
 from . import bp
+from .access import contact_shown
 
 
 @bp.get("/<int:ticket_id>/record.pdf")
@@ -28,7 +29,7 @@ def work_order_pdf(ticket_id: int):
     if not ticket.has_work_order:
         abort(404)
     return render_pdf("print/tickets/work_order.html", filename=_("维修单-%(n)s", n=ticket.number),
-                      title=_("维修单"), number=ticket.number, ticket=ticket)
+                      title=_("维修单"), number=ticket.number, ticket=ticket, caller_phone=contact_shown(ticket))
 
 
 @bp.get("/register.pdf")

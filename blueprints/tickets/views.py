@@ -15,7 +15,7 @@ from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import can, current_property, current_roles, get_or_404, require, scoped, staff
 from ..shared.units import find_unit
 from . import bp
-from .access import may_feed_back, may_work_on
+from .access import contact_shown, may_feed_back, may_work_on
 from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm
 from .search import TicketFilter, visit_dues
 from .services import register
@@ -136,5 +136,6 @@ def render_detail(ticket: Ticket, open_form=None, status: int = 200):
         photos=attachments_of(ticket),
         forms=forms,
         clock=ticket.clock(calendar, clock.now()),
+        caller_phone=contact_shown(ticket),
         status=status,
     )

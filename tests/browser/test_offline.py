@@ -40,6 +40,8 @@ def open_form_with_worker(page: Page) -> None:
 def fill_ticket(page: Page, description: str, unit="3-1502", photo: bytes | None = None) -> None:
     page.get_by_text("报修", exact=True).click()
     page.get_by_label("房号").fill(unit)
+    page.get_by_label("联系人").fill("张三")
+    page.get_by_label("联系电话").fill("13812345678")
     page.get_by_label("内容").fill(description)
     if photo:
         page.locator("input[type=file]").set_input_files(

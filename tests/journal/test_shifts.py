@@ -87,7 +87,8 @@ def test_handover_needs_the_checklist_then_compiles_open_items_and_the_next_shif
     assert response.status_code == 422 and "接班检查还有未填写的项目" in response.get_data(as_text=True)
     answer_all(client, shift, abnormal="doors")
     client.post_form("/tickets/new", {"category": "repair", "unit": "3-1502", "description": "阳台漏水",
-                                      "source": "phone", "nature": "normal"})
+                                      "source": "phone", "nature": "normal", "caller_name": "张三",
+                                      "caller_phone": "13812345678"})
     client.post_form(f"/journal/shifts/{shift.id}/events", {"kind": "held_item", "text": "3-1502 业主钥匙一串代保管", "unit": "3-1502"})
     assert client.post_form(f"/journal/shifts/{shift.id}/hand-over", {"notes": "电梯维保明早 9 点"}).status_code == 302
     db.session.refresh(shift)

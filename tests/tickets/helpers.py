@@ -7,7 +7,8 @@ from models.tickets import Ticket
 
 
 def register_repair(client, **extra) -> Ticket:
-    data = {"category": "repair", "location": "3号楼大堂", "description": "大堂灯不亮", "source": "phone", "nature": "normal"}
+    data = {"category": "repair", "location": "3号楼大堂", "description": "大堂灯不亮", "source": "phone", "nature": "normal",
+            "caller_name": "张三", "caller_phone": "13812345678"}
     data.update(extra)
     response = client.post_form("/tickets/new", data)
     assert response.status_code == 302, response.get_data(as_text=True)

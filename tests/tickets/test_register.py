@@ -4,8 +4,10 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from PIL import Image
 
-from models import Attachment, Role, db
+from models import Attachment, AuditAction, AuditEntry, Role, db
 from models.tickets import Nature, Severity, Ticket, TicketEvent, TicketStatus
+
+from ..pdf import pdf_text
 
 
 def photo_bytes(size=(2400, 1800), fmt="JPEG") -> bytes:
@@ -15,7 +17,8 @@ def photo_bytes(size=(2400, 1800), fmt="JPEG") -> bytes:
 
 
 def _repair(unit_text="3-1502", **extra):
-    data = {"category": "repair", "unit": unit_text, "description": "厨房水龙头漏水", "source": "phone", "nature": "normal"}
+    data = {"category": "repair", "unit": unit_text, "description": "厨房水龙头漏水", "source": "phone", "nature": "normal",
+            "caller_name": "张三", "caller_phone": "13812345678"}
     data.update(extra)
     return data
 
@@ -35,7 +38,40 @@ def test_a_repair_for_a_known_unit_is_registered_with_owner_number_and_deadlines
     assert ticket.received_at < ticket.reply_due_at <= ticket.resolve_due_at
     assert [e.kind.value for e in ticket.events] == ["registered"]
     page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
-    assert ticket.number in page and "138****5678" in page and "13812345678" not in page
+    assert ticket.number in page and 'href="tel:13812345678"' in page  # the first contact calls back
+
+
+def test_the_callers_phone_is_whole_only_for_those_who_must_call_and_each_showing_is_logged(
+        client, make, prop, login_as):
+    unit = make.unit(prop, "3", "1502")
+    make.resident(unit, "张三", phone="13812345678")
+    engineering = next(d for d in prop.departments if d.kind.value == "engineering")
+    worker = make.user("eng", {prop: [Role.DEPARTMENT]}, department=engineering)
+    make.user("eng2", {prop: [Role.DEPARTMENT]}, department=engineering)
+    make.user("desk2", {prop: [Role.LOBBY]})
+    login_as(Role.LOBBY)
+    client.post_form("/tickets/new", _repair(caller_name="张三", caller_phone="13812345678"))
+    ticket = db.session.scalar(sa.select(Ticket))
+    ticket.department_id, ticket.assignee_id, ticket.status = engineering.id, worker.id, TicketStatus.DISPATCHED
+    db.session.commit()
+    for username, whole in (("desk2", False), ("eng2", False), ("eng", True)):
+        client.post_form("/logout")
+        client.login(username)
+        page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+        assert ("13812345678" in page) is whole and ("138****5678" in page) is not whole, username
+    order = pdf_text(client.get(f"/tickets/{ticket.id}/work-order.pdf").data)
+    assert "13812345678" in order
+    reveals = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.REVEAL)).all()
+    assert [(e.user.username, e.changes["reason"]) for e in reveals][-2:] == [("eng", "派工联系"), ("eng", "派工联系")]
+
+
+def test_a_repair_of_a_unit_needs_someone_to_call(client, make, prop, login_as):
+    make.unit(prop, "3", "1502")
+    login_as(Role.LOBBY)
+    response = client.post_form("/tickets/new", _repair(caller_name="", caller_phone=""))
+    assert response.status_code == 422 and "报修和投诉请选择住户，或填写联系人和联系电话" in response.get_data(as_text=True)
+    enquiry = _repair(category="enquiry", caller_name="", caller_phone="")
+    assert client.post_form("/tickets/new", enquiry).status_code == 302  # an enquiry needs none
 
 
 def test_bad_input_gets_chinese_messages_beside_the_fields_and_keeps_what_was_typed(client, make, prop, login_as):
