@@ -15,7 +15,7 @@ def demo(d: Demo) -> None:
     for check in shift.checks:
         record_check(check, CheckResult.OK, "", d.hours_ago(2.9))
     for hours, kind, text, unit in [
-        (2.5, EventKind.CALL, "3-1502 业主来电：明天上午有家具送货，请放行", "HY-3-1502"),
+        (2.5, EventKind.CALL, "业主来电：明天上午有家具送货，请放行", "HY-3-1502"),
         (1.2, EventKind.FACILITY, "2 号楼大堂感应门反应慢，已报工程部", None),
     ]:
         db.session.add(JournalEvent(property_id=prop.id, shift=shift, kind=kind, text=text, at=d.hours_ago(hours),

@@ -8,7 +8,7 @@ from models.journal import JournalEvent, Shift
 
 from ..shared.localtime import requested_day
 from ..shared.permissions import current_property, get_or_404, require, scoped
-from ..shared.printing import render_pdf
+from ..shared.printing import day_register_number, render_pdf
 from . import bp
 
 
@@ -35,4 +35,4 @@ def day_pdf():
         scoped(JournalEvent).where(JournalEvent.at >= start, JournalEvent.at < end).order_by(JournalEvent.at)
     ).all()
     return render_pdf("print/journal/day.html", filename=_("值班日志-%(d)s", d=day.isoformat()),
-                      title=_("值班日志"), number=None, day=day, shifts=shifts, events=events)
+                      title=_("值班日志"), number=day_register_number(day), day=day, shifts=shifts, events=events)

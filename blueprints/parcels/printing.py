@@ -9,7 +9,7 @@ from models.parcels import Parcel, ParcelStatus
 
 from ..shared.localtime import requested_day
 from ..shared.permissions import current_property, get_or_404, require, scoped
-from ..shared.printing import render_pdf
+from ..shared.printing import day_register_number, render_pdf
 from . import bp
 from .services import handed_out_with
 
@@ -40,4 +40,4 @@ def day_pdf():
         ).order_by(sa.func.coalesce(Parcel.picked_up_at, Parcel.returned_at), Parcel.id)
     ).all()
     return render_pdf("print/parcels/day.html", filename=_("包裹签收登记表-%(d)s", d=day.isoformat()),
-                      title=_("包裹签收登记表"), number=None, day=day, received=received, handed_out=handed_out)
+                      title=_("包裹签收登记表"), number=day_register_number(day), day=day, received=received, handed_out=handed_out)

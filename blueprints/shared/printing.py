@@ -69,6 +69,11 @@ def qr_svg(content: str) -> Markup:
     return Markup(segno.make(content, error="m", micro=False).svg_inline(border=2, omitsize=True, dark="#000"))
 
 
+def day_register_number(day) -> str:
+    """A day's register (登记表, 值班日志) is numbered by its property and day, as filed: HY-20261130."""
+    return f"{current_property().code}-{day:%Y%m%d}"
+
+
 def render_pdf_bytes(template: str, **data) -> bytes:
     html = render_template(template, property=current_property(), **data)
     document = HTML(

@@ -7,7 +7,7 @@ from models.tickets import CorrectiveAction, Ticket
 
 from ..shared.localtime import requested_day
 from ..shared.permissions import current_property, get_or_404, require, scoped
-from ..shared.printing import render_pdf
+from ..shared.printing import day_register_number, render_pdf
 from . import bp
 from .access import contact_shown
 
@@ -42,7 +42,7 @@ def register_pdf():
         scoped(Ticket).where(Ticket.received_at >= start, Ticket.received_at < end).order_by(Ticket.received_at)
     ).all()
     return render_pdf("print/tickets/register.html", filename=_("客户信息登记表-%(d)s", d=day.isoformat()),
-                      title=_("客户信息登记表"), number=None, tickets=tickets, day=day)
+                      title=_("客户信息登记表"), number=day_register_number(day), tickets=tickets, day=day)
 
 
 @bp.get("/capa/<int:capa_id>.pdf")

@@ -15,7 +15,7 @@ from ..shared.lists import Column, export_xlsx
 from ..shared.localtime import local, requested_day, today
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import current_property, get_or_404, require, scoped
-from ..shared.printing import render_pdf
+from ..shared.printing import day_register_number, render_pdf
 from ..shared.units import find_unit
 from . import bp
 from .forms import BlockEntryForm, ExpectedGuestForm, VisitorForm
@@ -124,7 +124,7 @@ def day_pdf():
         .order_by(Visitor.signed_in_at)
     ).all()
     return render_pdf("print/visitors/day.html", filename=_("来访登记表-%(d)s", d=day.isoformat()),
-                      title=_("来访登记表"), number=None, day=day, visits=visits)
+                      title=_("来访登记表"), number=day_register_number(day), day=day, visits=visits)
 
 
 # Expected guests, announced by owners.

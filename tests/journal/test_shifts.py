@@ -1,8 +1,10 @@
+import io
 import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from models import Role, db
 from models.tickets import Ticket
@@ -166,3 +168,21 @@ def test_the_hand_over_notice_goes_with_the_last_line_answered(client, desk):
                            headers={"HX-Request": "true"}).get_data(as_text=True)
     (notice,) = re.findall(r'<p id="checklist-notice"[^>]*>', row)  # swapped in out of band
     assert 'hx-swap-oob="true"' in notice and "hidden" in notice
+
+
+def test_the_signatures_never_stand_alone_on_the_handover_sheets_last_page(client, desk):
+    """However many events fill the sheet, its last page holds more than the signature boxes."""
+    client.login("desk")
+    shift = open_lobby_shift(client)
+    answer_all(client, shift)
+    pages_seen = set()
+    for n in range(1, 26):
+        db.session.add(JournalEvent(property_id=shift.property_id, shift=shift, kind="call", text=f"第{n}条来电记录",
+                                    at=shift.opened_at + timedelta(minutes=n), author=desk))
+        db.session.commit()
+        reader = PdfReader(io.BytesIO(client.get(f"/journal/shifts/{shift.id}/handover.pdf").data))
+        pages_seen.add(len(reader.pages))
+        if len(reader.pages) > 1:
+            last = reader.pages[-1].extract_text()
+            assert "条来电记录" in last or "移交事项" in last, f"{n} events: the last page has the signatures only"
+    assert pages_seen >= {1, 2}  # the sheet did run onto a second page
