@@ -78,3 +78,18 @@ def test_a_repair_goes_from_the_lobby_to_the_engineer_and_back_to_the_customer(p
     assert [e.kind.value for e in ticket.events] == [
         "registered", "dispatched", "accepted", "done", "fed_back", "visited", "closed",
     ]
+
+
+def test_the_ticket_list_reads_on_a_portrait_tablet(page: Page, log_in, make, prop):
+    make.user("desk", {prop: [Role.LOBBY]}, display_name="王前台")
+    log_in("desk")
+    page.goto("/tickets/new")
+    page.get_by_text("咨询", exact=True).click()
+    page.get_by_label("公共区域").fill("1号楼大堂")
+    page.get_by_label("内容").fill("请问本周六上午物业服务中心是否正常办公，可以办理车位续费吗")
+    page.get_by_role("button", name="登记", exact=True).click()
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.goto("/tickets/")
+    content = page.locator("table.stacked td.wide").first
+    expect(content).to_contain_text("请问本周六上午")
+    assert content.bounding_box()["width"] > 600  # a line of its own, not 3–4 characters a line
