@@ -88,6 +88,7 @@ def test_the_ticket_list_reads_on_a_portrait_tablet(page: Page, log_in, make, pr
     page.get_by_label("公共区域").fill("1号楼大堂")
     page.get_by_label("内容").fill("请问本周六上午物业服务中心是否正常办公，可以办理车位续费吗")
     page.get_by_role("button", name="登记", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/tickets/\d+$"))
     page.set_viewport_size({"width": 768, "height": 1024})
     page.goto("/tickets/")
     content = page.locator("table.stacked td.wide").first
