@@ -108,6 +108,9 @@ def edit_user(user_id: int | None = None):
             form.active.errors.append(_("不能停用自己的账号"))
         elif user is not None and form.password.data and not _administers_all_properties_of(user):
             form.password.errors.append(_("此人还在其他项目任职，密码只能由其所有项目的管理员修改"))
+        elif user is not None and (changed := _account_fields_changed(form, user)) and not _administers_all_properties_of(user):
+            changed[0].errors.append(_("此人还在其他项目任职，账号资料和启用状态只能由其所有项目的管理员修改；"
+                                       "您可以调整其在本项目的角色"))
         else:
             user = _save_user(form, user, roles_here)
             db.session.flush()
@@ -124,6 +127,13 @@ def _administers_all_properties_of(user: User) -> bool:
     """A password opens every property of the account: only an admin of all of them may reset it."""
     administered = {r.property_id for r in current_user.roles if r.role is Role.ADMIN}
     return set(user.property_ids()) <= administered
+
+
+def _account_fields_changed(form: UserForm, user: User) -> list:
+    """The fields of the account itself (not its roles here) that the form would change."""
+    fields = [(form.username, user.username), (form.display_name, user.display_name), (form.phone, user.phone),
+              (form.active, user.active)]
+    return [field for field, value in fields if (field.data or type(value)()) != value]
 
 
 def _user_form_data(user: User | None, roles_here: list[UserRole]) -> dict | None:

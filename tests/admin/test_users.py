@@ -124,7 +124,7 @@ def test_edit_roles_replaces_those_of_this_property_only(client, admin, make, pr
     assert 'checked id="roles-3" name="roles" type="checkbox" value="department"' in page.get_data(as_text=True)
     response = client.post_form(
         f"/admin/users/{user.id}",
-        {"username": "zhao", "display_name": "赵主管", "active": "y", "roles": ["supervisor", "lobby"]},
+        {"username": "zhao", "display_name": "zhao", "active": "y", "roles": ["supervisor", "lobby"]},
     )
     assert response.status_code == 302
     assert roles_of(user.id, prop.id) == {Role.SUPERVISOR: None, Role.LOBBY: None}
@@ -135,7 +135,7 @@ def test_edit_roles_replaces_those_of_this_property_only(client, admin, make, pr
 def test_removing_every_role_here_leaves_the_other_property_alone(client, admin, make, prop):
     tower = make.property("HD", "恒宇大厦")
     user = make.user("chen", {prop: [Role.LOBBY], tower: [Role.LOBBY]})
-    response = client.post_form(f"/admin/users/{user.id}", {"username": "chen", "display_name": "陈", "active": "y"})
+    response = client.post_form(f"/admin/users/{user.id}", {"username": "chen", "display_name": "chen", "active": "y"})
     assert response.status_code == 302
     assert roles_of(user.id, prop.id) == {}
     assert roles_of(user.id, tower.id) == {Role.LOBBY: None}
@@ -241,3 +241,20 @@ def test_a_password_is_reset_only_by_an_admin_of_every_property_of_the_account(c
     assert "密码只能由其所有项目的管理员修改" in response.get_data(as_text=True)
     db.session.refresh(both)
     assert both.check_password("correct-horse-9")
+
+
+def test_an_admin_of_one_property_cannot_deactivate_or_rename_an_account_of_others(app, client, make, prop, admin):
+    tower = make.property("HD", "恒宇大厦")
+    boss = make.user("boss", {prop: [Role.SUPERVISOR], tower: [Role.SUPERVISOR]}, display_name="陈主管")
+    deactivate = client.post_form(f"/admin/users/{boss.id}", {  # no "active": the box unticked
+        "username": "boss", "display_name": "陈主管", "roles": ["supervisor"]})
+    assert deactivate.status_code == 422 and "只能由其所有项目的管理员修改" in deactivate.get_data(as_text=True)
+    renamed = client.post_form(f"/admin/users/{boss.id}", {
+        "username": "boss", "display_name": "改名", "active": "y", "roles": ["supervisor"]})
+    assert renamed.status_code == 422
+    assert user_named("boss").active and user_named("boss").display_name == "陈主管"
+    assert can_log_in(app, "boss", "correct-horse-9")
+    roles_here = client.post_form(f"/admin/users/{boss.id}", {
+        "username": "boss", "display_name": "陈主管", "active": "y", "roles": ["supervisor", "lobby"]})
+    assert roles_here.status_code == 302  # the roles in the admin's own property are theirs to change
+    assert set(roles_of(boss.id, prop.id)) == {Role.SUPERVISOR, Role.LOBBY}
