@@ -117,14 +117,15 @@ def test_usernames_are_short_lowercase_names(client, admin, username):
 def test_edit_roles_replaces_those_of_this_property_only(client, admin, make, prop):
     tower = make.property("HD", "恒宇大厦")
     engineering = prop.departments[1]
-    user = make.user("zhao", {prop: [Role.DEPARTMENT], tower: [Role.SUPERVISOR]}, department=engineering)
+    user = make.user("zhao", {prop: [Role.DEPARTMENT], tower: [Role.SUPERVISOR]}, department=engineering,
+                     display_name="赵主管")
     roles_in_tower = roles_of(user.id, tower.id)
     page = client.get(f"/admin/users/{user.id}")
     assert input_value(page, "username") == "zhao"
     assert 'checked id="roles-3" name="roles" type="checkbox" value="department"' in page.get_data(as_text=True)
     response = client.post_form(
         f"/admin/users/{user.id}",
-        {"username": "zhao", "display_name": "zhao", "active": "y", "roles": ["supervisor", "lobby"]},
+        {"username": "zhao", "display_name": "赵主管", "active": "y", "roles": ["supervisor", "lobby"]},
     )
     assert response.status_code == 302
     assert roles_of(user.id, prop.id) == {Role.SUPERVISOR: None, Role.LOBBY: None}
@@ -134,8 +135,8 @@ def test_edit_roles_replaces_those_of_this_property_only(client, admin, make, pr
 
 def test_removing_every_role_here_leaves_the_other_property_alone(client, admin, make, prop):
     tower = make.property("HD", "恒宇大厦")
-    user = make.user("chen", {prop: [Role.LOBBY], tower: [Role.LOBBY]})
-    response = client.post_form(f"/admin/users/{user.id}", {"username": "chen", "display_name": "chen", "active": "y"})
+    user = make.user("chen", {prop: [Role.LOBBY], tower: [Role.LOBBY]}, display_name="陈")
+    response = client.post_form(f"/admin/users/{user.id}", {"username": "chen", "display_name": "陈", "active": "y"})
     assert response.status_code == 302
     assert roles_of(user.id, prop.id) == {}
     assert roles_of(user.id, tower.id) == {Role.LOBBY: None}
