@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +19,10 @@ from .storage import put_for_transaction
 MAX_EDGE = 1600
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PHOTOS = 6
-Image.MAX_IMAGE_PIXELS = 60_000_000  # a decompression bomb is refused, a 50-megapixel phone photo is not
+# A phone photo has up to ~50 megapixels only in its largest mode; 40 keeps every tablet's camera and
+# refuses a decompression bomb (a 25 kB PNG of 10000×10000 costs seconds to open) before decoding it.
+MAX_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 def _uploads(field) -> list[FileStorage]:
@@ -35,10 +39,18 @@ def valid_photos(form, field) -> None:
         if len(data) > MAX_BYTES:
             raise ValidationError(_l("照片「%(name)s」太大（超过 15 MB）", name=upload.filename))
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    too_big = image.width * image.height > MAX_PIXELS  # read from the header, nothing decoded
+                    if not too_big:
+                        image.verify()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            too_big = True
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ValidationError(_l("「%(name)s」不是图片，请拍照或选择 JPG/PNG 图片", name=upload.filename)) from None
+        if too_big:
+            raise ValidationError(_l("照片「%(name)s」像素太多（超过 4000 万），请用相机的常规尺寸拍照", name=upload.filename))
 
 
 def PhotosField(label=_l("照片")):  # noqa: N802 - a field factory, used like a field class

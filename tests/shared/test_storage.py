@@ -1,4 +1,5 @@
 """Files written for a transaction live and die with it: a rollback leaves no orphan photo behind."""
+import io
 from pathlib import Path
 
 import pytest
@@ -6,7 +7,7 @@ from PIL import Image
 
 from blueprints.shared.photos import store_image
 from blueprints.shared.storage import storage
-from models import db
+from models import Role, db
 
 
 @pytest.fixture
@@ -35,3 +36,15 @@ def test_a_photo_is_removed_when_its_transaction_rolls_back(app, unit):
         assert stored(key)
         db.session.rollback()
     assert not stored(key)
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(client, make, prop, login_as):
+    """A 10000×10000 PNG is tiny on the wire and seconds of work to open: refused from its header."""
+    out = io.BytesIO()
+    Image.new("1", (10000, 10000)).save(out, "PNG")
+    assert len(out.getvalue()) < 100_000
+    login_as(Role.LOBBY)
+    response = client.post_form("/tickets/new", {
+        "category": "enquiry", "location": "大堂", "description": "问路", "source": "phone", "nature": "normal",
+        "photos": (io.BytesIO(out.getvalue()), "bomb.png")}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "像素太多" in response.get_data(as_text=True)
