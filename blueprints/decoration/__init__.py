@@ -18,6 +18,7 @@ module = Module(
     },
     nav=[NavItem(_l("装修"), "decoration.index", "decoration.view", "/decoration", _l("楼层"))],
     handover=[handover.reinspections_due],
+    attachments={"decoration_violations": "decoration.view"},
     demo=demo.demo,
     field_labels={
         "deadline": _l("整改期限"), "owner_name": _l("业主"), "owner_phone": _l("业主电话"),

@@ -23,6 +23,7 @@ module = Module(
     nav=[NavItem(_l("值班"), "journal.index", "journal.view", "/journal", _l("前台"))],
     panels=[Panel("journal/_desk.html", desk.desk, permission="journal.view", order=30)],
     handover=[sources.held_items],
+    attachments={"journal_events": "journal.view"},
     demo=demo.demo,
     field_labels={"post": _l("岗位"), "result": _l("结果"), "items": _l("物品"), "used_at": _l("使用时间")},
     number_codes={"BC": _l("班次"), "FX": _l("放行条")},

@@ -19,6 +19,7 @@ module = Module(
     desk=[DeskStat(_l("件包裹待领"), panels.waiting, "parcels.index", "parcels.view")],
     actions=[QuickAction(_l("包裹登记"), "parcels.new", "parcels.work")],
     handover=[handover.waiting_parcels],
+    attachments={"parcels": "parcels.view"},
     demo=demo.demo,
     field_labels={
         "carrier": _l("快递公司"), "tracking_no": _l("快递单号"), "shelf": _l("货架"), "picked_up_at": _l("领取时间"),

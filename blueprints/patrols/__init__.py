@@ -20,6 +20,7 @@ module = Module(
     nav=[NavItem(_l("巡查"), "patrols.index", "patrols.view", "/patrols", _l("楼层"))],
     panels=[Panel("patrols/_panel.html", panels.today, roles=frozenset({C}), order=40)],
     handover=[handover.rounds_not_walked, handover.open_findings],
+    attachments={"patrol_results": "patrols.view"},
     demo=demo.demo,
     field_labels={"checklist": _l("检查内容"), "weekdays": _l("巡查日"), "window_minutes": _l("开始时限（分钟）")},
     number_codes={"XC": _l("巡查")},

@@ -2,7 +2,7 @@
 
 Each module's `blueprints/<name>/__init__.py` ends with `module = Module(...)`: its blueprint, its
 permissions by role, its menu entry, dashboard panels, counts and quick actions on the lobby's desk
-panel, cards on the administration page, shift-handover sources, demo data, audit field labels, form-number codes, settings with their
+panel, cards on the administration page, shift-handover sources, who may see its records' files, demo data, audit field labels, form-number codes, settings with their
 defaults, cron commands and approval kinds. app.py lists the modules; `install` wires each one into the
 app and `check` refuses to start an app whose declarations do not add up. Everything that lists what
 the modules offer (menus, dashboard, handover, the permission page) asks `platform()`.
@@ -118,6 +118,9 @@ class Module:
     actions: list[QuickAction] = field(default_factory=list)
     admin: list[AdminLink] = field(default_factory=list)
     handover: list[Callable[[Any], list[HandoverItem]]] = field(default_factory=list)
+    # The tables whose records carry photos or signatures, and the permission that shows those records:
+    # a file is served only to whoever may see the record it belongs to.
+    attachments: dict[str, str] = field(default_factory=dict)
     demo: Callable[[Demo], None] | None = None
     field_labels: dict[str, str] = field(default_factory=dict)
     number_codes: dict[str, str] = field(default_factory=dict)
@@ -139,6 +142,7 @@ class Platform:
         self.number_codes: dict[str, str] = {}
         self.field_labels: dict[str, str] = {}
         self.approval_kinds: dict[str, ApprovalKind] = {}
+        self.attachments: dict[str, str] = {}
 
     def add(self, module: Module) -> None:
         if any(m.name == module.name for m in self.modules):
@@ -157,6 +161,10 @@ class Platform:
             if str(self.field_labels.setdefault(name, label)) != str(label):
                 raise DeclarationError(f"{module.name}: field {name!r} is already labelled "
                                        f"{self.field_labels[name]!r}, not {label!r}")
+        for table, permission in module.attachments.items():
+            if table in self.attachments:
+                raise DeclarationError(f"{module.name}: the attachments of {table!r} are already declared")
+            self.attachments[table] = permission
         for kind in module.approvals:
             if kind.key in self.approval_kinds:
                 raise DeclarationError(f"{module.name}: approval kind {kind.key!r} is already declared")
@@ -203,6 +211,7 @@ class Platform:
         named += [(f"admin {item.endpoint}", item.permission) for item in self.admin]
         named += [(f"panel {panel.template}", panel.permission) for panel in self.panels if panel.permission]
         named += [(f"approval {kind.key}", kind.permission) for kind in self.approval_kinds.values()]
+        named += [(f"attachments of {table}", permission) for table, permission in self.attachments.items()]
         unknown = [f"{where} needs {name!r}" for where, name in named if name not in self.permissions]
         if unknown:
             raise DeclarationError("undeclared permissions: " + "; ".join(unknown))

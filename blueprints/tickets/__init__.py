@@ -32,6 +32,7 @@ module = Module(
     actions=[QuickAction(_l("登记报事"), "tickets.new", "tickets.register")],
     admin=[AdminLink(_l("报事设置"), _l("时限、回访比例、重复投诉统计期"), "tickets.settings", "tickets.settings")],
     handover=[handover.open_first_contacts],
+    attachments={"tickets": "tickets.view"},
     demo=demo.demo,
     field_labels={
         "severity": _l("程度"), "source": _l("来源"), "assignee_id": _l("处理人"), "caller_name": _l("联系人"),

@@ -327,3 +327,17 @@ def test_two_desks_handing_out_one_parcel_at_once_hand_it_out_once(app, client, 
     db.session.refresh(parcel)
     assert parcel.status is ParcelStatus.PICKED_UP
     assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 1
+
+
+def test_a_signature_is_served_only_to_those_who_may_see_the_parcel(client, desk, make, prop):
+    parcel = log_parcel(client)
+    pick_up(client, parcel)
+    db.session.refresh(parcel)
+    url = f"/files/{parcel.signature_attachment_id}"
+    assert client.get(url).status_code == 200
+    engineering = next(d for d in prop.departments if d.kind.value == "engineering")
+    make.user("eng", {prop: [Role.DEPARTMENT]}, department=engineering)
+    client.post_form("/logout")
+    client.login("eng")
+    assert client.get(f"/parcels/{parcel.id}").status_code == 403
+    assert client.get(url).status_code == 403  # the file of a record they may not see

@@ -12,7 +12,8 @@ from flask import Blueprint
 
 from app import MODULES, create_app
 from blueprints.shared.modules import DeclarationError, Module, Platform, grant
-from models import Role, db
+from blueprints.shared.storage import storage
+from models import Attachment, Role, db
 from models.numbering import next_number
 
 from ..conftest import Client
@@ -149,3 +150,13 @@ def test_a_module_plugs_in_from_its_own_package(fixture_app, make):
     client.login("admin")
     matrix = client.get("/admin/permissions").get_data(as_text=True)
     assert "查看雨伞架" in matrix and "fixture.view" in matrix
+
+
+def test_the_files_of_a_table_no_module_declares_are_served_to_no_one(client, make, prop, login_as):
+    key = storage().put(b"x", prefix="photos/1", suffix=".jpg")
+    stray = Attachment(property_id=prop.id, owner_table="nowhere", owner_id=1, storage_key=key,
+                       content_type="image/jpeg", size=1)
+    db.session.add(stray)
+    db.session.commit()
+    login_as(Role.ADMIN)
+    assert client.get(f"/files/{stray.id}").status_code == 404
