@@ -161,7 +161,7 @@ class Room(PropertyScoped, Timestamped, db.Model):
     equipment: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # Equipment values
     opens_at: Mapped[time] = mapped_column(sa.Time, default=time(8, 30))
     closes_at: Mapped[time] = mapped_column(sa.Time, default=time(18, 0))
-    weekdays: Mapped[str] = mapped_column(sa.String(7), default=WORKDAYS)  # ISO weekdays it opens, "12345"
+    open_days: Mapped[str] = mapped_column(sa.String(7), default=WORKDAYS)  # the ISO weekdays it opens, "12345"
     bookers: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # OrganiserKind values it accepts
     needs_approval: Mapped[bool] = mapped_column(default=False)
     # Blocked before each meeting to open, clean and set up (seed 001: half an hour), and after it to clear up.
@@ -176,7 +176,7 @@ class Room(PropertyScoped, Timestamped, db.Model):
         sa.UniqueConstraint("property_id", "name"),
         sa.CheckConstraint("capacity BETWEEN 1 AND 2000", name="capacity_range"),
         sa.CheckConstraint("opens_at < closes_at", name="hours_order"),
-        sa.CheckConstraint("weekdays <> ''", name="some_weekday"),
+        sa.CheckConstraint("open_days <> ''", name="some_weekday"),
         sa.CheckConstraint("setup_minutes BETWEEN 0 AND 240", name="setup_range"),
         sa.CheckConstraint("cleanup_minutes BETWEEN 0 AND 240", name="cleanup_range"),
     )
@@ -195,7 +195,7 @@ class Room(PropertyScoped, Timestamped, db.Model):
         return timedelta(minutes=self.cleanup_minutes)
 
     def opens_on(self, day: date) -> bool:
-        return str(day.isoweekday()) in self.weekdays
+        return str(day.isoweekday()) in self.open_days
 
     def accepts(self, kind: OrganiserKind) -> bool:
         return kind.value in self.bookers
@@ -210,11 +210,11 @@ class Room(PropertyScoped, Timestamped, db.Model):
 
     @property
     def days_label(self) -> str:
-        if self.weekdays == EVERY_DAY:
+        if self.open_days == EVERY_DAY:
             return _("每天")
-        if self.weekdays == WORKDAYS:
+        if self.open_days == WORKDAYS:
             return _("工作日")
-        return "、".join(str(WEEKDAY_LABELS[int(d) - 1]) for d in self.weekdays)
+        return "、".join(str(WEEKDAY_LABELS[int(d) - 1]) for d in self.open_days)
 
     @property
     def hours_label(self) -> str:
@@ -283,7 +283,10 @@ class Booking(PropertyScoped, Timestamped, db.Model):
         """恒宇科技（HY-1-201）, 张三（HY-3-1502）, 客服部 王前台: who the meeting is for."""
         if self.organiser_kind is OrganiserKind.STAFF:
             return self.staff.display_name
-        who = self.company if self.organiser_kind is OrganiserKind.COMPANY else (self.contact_name or "")
+        if self.organiser_kind is OrganiserKind.COMPANY:
+            who = self.company
+        else:
+            who = self.resident.name if self.resident else self.contact_name
         return f"{who}（{self.unit.archive_no}）"
 
     @property

@@ -32,6 +32,8 @@ module = Module(
         "attendees": _l("参会人数"), "organiser_kind": _l("申请方"), "blocked_from": _l("占用开始"),
         "blocked_until": _l("占用结束"), "setup_minutes": _l("会前准备（分钟）"), "cleanup_minutes": _l("会后清场（分钟）"),
         "capacity_reason": _l("超员说明"), "cleaned_after": _l("会后保洁"), "checked_in_at": _l("签到时间"),
+        "capacity": _l("容纳人数"), "equipment": _l("设备"), "opens_at": _l("开放时间"), "closes_at": _l("关闭时间"),
+        "open_days": _l("开放日"), "bookers": _l("可预订"), "needs_approval": _l("需主管审批"),
     },
     number_codes={"HD": _l("会议室使用申请单"), "HW": _l("会务接待工作单")},
     settings={

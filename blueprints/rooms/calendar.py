@@ -65,12 +65,10 @@ class Column:
 
 @dataclass
 class Grid:
-    first: datetime  # of the first column's day; rows are the same times on every day
-    rows: int
+    rows: int  # five-minute rows, the same times on every day
     times: list[tuple[str, int]]  # a label per slot: ("09:00", row)
     slot_rows: int
     columns: list[Column]
-    now: datetime
 
 
 def _bounds(rooms: list[Room], slot: timedelta) -> tuple[time, time]:
@@ -157,7 +155,7 @@ def build(prop: Property, pairs: list[tuple[Room, date]], now: datetime) -> Grid
             column.slots.append(Slot(starts_at, HEADER_ROWS + 1 + slot_rows * n, slot_rows, state,
                                      begin.astimezone(zone).time()))
         columns.append(column)
-    return Grid(day_start, rows, times, slot_rows, columns, now)
+    return Grid(rows, times, slot_rows, columns)
 
 
 def active_rooms(property_id: int) -> list[Room]:

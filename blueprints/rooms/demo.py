@@ -28,16 +28,16 @@ def _rooms(d: Demo) -> tuple[Room, Room, Room]:
     one = db.session.scalar(db.select(Building).where(Building.property_id == prop.id, Building.code == "1"))
     hall = Room(property_id=prop.id, name="会所多功能厅", floor="会所一层", capacity=60,
                 equipment=[Equipment.PROJECTOR.value, Equipment.SOUND.value, Equipment.MICROPHONE.value],
-                opens_at=time(7, 0), closes_at=time(22, 30), weekdays=EVERY_DAY, bookers=ALL_BOOKERS,
+                opens_at=time(7, 0), closes_at=time(22, 30), open_days=EVERY_DAY, bookers=ALL_BOOKERS,
                 needs_approval=True, setup_minutes=30, cleanup_minutes=30, note="大型活动、发布会；需主管审批")
     boardroom = Room(property_id=prop.id, name="大会议室", building=one, floor="2", capacity=20,
                      equipment=[Equipment.PROJECTOR.value, Equipment.VIDEO.value, Equipment.MICROPHONE.value,
                                 Equipment.WHITEBOARD.value],
-                     opens_at=time(8, 30), closes_at=time(18, 0), weekdays=WORKDAYS,
+                     opens_at=time(8, 30), closes_at=time(18, 0), open_days=WORKDAYS,
                      bookers=[OrganiserKind.COMPANY.value, OrganiserKind.STAFF.value], setup_minutes=30, cleanup_minutes=15)
     small = Room(property_id=prop.id, name="洽谈室", building=one, floor="2", capacity=8,
                  equipment=[Equipment.SCREEN.value, Equipment.WHITEBOARD.value],
-                 opens_at=time(8, 30), closes_at=time(20, 0), weekdays=EVERY_DAY, bookers=ALL_BOOKERS,
+                 opens_at=time(8, 30), closes_at=time(20, 0), open_days=EVERY_DAY, bookers=ALL_BOOKERS,
                  setup_minutes=15, cleanup_minutes=10)
     db.session.add_all([hall, boardroom, small])
     db.session.flush()

@@ -176,7 +176,7 @@ class RoomForm(FlaskForm):
     equipment = MultiCheckboxField(_l("设备"), choices=Equipment.choices())
     opens_at = TimeField(_l("开放时间"), validators=[InputRequired(message=_l("请填写开放时间，如 08:30"))])
     closes_at = TimeField(_l("关闭时间"), validators=[InputRequired(message=_l("请填写关闭时间，如 18:00"))])
-    weekdays = MultiCheckboxField(_l("开放日"), choices=[SelectChoice(str(n), label) for n, label in enumerate(WEEKDAY_LABELS, 1)],
+    open_days = MultiCheckboxField(_l("开放日"), choices=[SelectChoice(str(n), label) for n, label in enumerate(WEEKDAY_LABELS, 1)],
                                   default=[str(n) for n in range(1, 6)])
     bookers = MultiCheckboxField(_l("可预订"), choices=OrganiserKind.choices(),
                                  default=[k.value for k in OrganiserKind])
@@ -197,7 +197,7 @@ class RoomForm(FlaskForm):
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("关闭时间应晚于开放时间"))
 
-    def validate_weekdays(self, field):
+    def validate_open_days(self, field):
         if not field.data:
             raise ValidationError(_l("请至少选择一天"))
 

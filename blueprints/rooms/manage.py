@@ -22,7 +22,7 @@ def _clashes(form, room):
 
 def _save(form, room):
     form.populate_obj(room)
-    room.weekdays = "".join(sorted(form.weekdays.data))
+    room.open_days = "".join(sorted(form.open_days.data))
 
 
 def _blocks_delete(room):

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from models import Resident, clock, db
 from models.rooms import (
-    BLOCKING, Booking, BookingStatus, Layout, Occurrence, OccurrenceStatus, OrganiserKind, Repeat, Room, RoomsError,
+    BLOCKING, Booking, BookingStatus, Layout, Occurrence, OrganiserKind, Repeat, Room, RoomsError,
 )
 
 from ..approvals.services import latest_for
@@ -72,15 +72,16 @@ def booking_form(**kwargs) -> tuple[BookingForm, list[Room]]:
 def _prefill() -> dict:
     """From a tapped slot (?room=&date=&start=): the room, day and an hour from the start."""
     data = {"day": requested_day(), "staff_id": current_user.id}
-    if (room_id := request.args.get("room", type=int)) and (room := db.session.get(Room, room_id)):
-        if room.property_id == current_property().id:
-            data["room_id"] = room.id
+    room = db.session.get(Room, request.args.get("room", 0, type=int))
+    if room is not None and room.property_id == current_property().id:
+        data["room_id"] = room.id
     try:
         start = time.fromisoformat(request.args.get("start", ""))
     except ValueError:
         return data
     end = (datetime.combine(date.min, start) + timedelta(hours=1)).time()
-    data.update(start=start, end=end if end > start else time(23, 55))
+    latest = room.closes_at if "room_id" in data else time(23, 55)
+    data.update(start=start, end=min(end, latest) if end > start else latest)
     return data
 
 
@@ -160,7 +161,7 @@ def availability():
             room=room, day=form.day.data, start=form.start.data, end=form.end.data, title="",
             attendees=form.attendees.data or 1, organiser_kind=kind, repeat=repeat,
             until=form.repeat_until.data, exceptions=exceptions, skip_conflicts=form.skip_conflicts.data,
-            equipment=[e for e in request.args.getlist("equipment")], capacity_reason="-",
+            equipment=request.args.getlist("equipment"), capacity_reason="-",
         )
         prop = current_property()
         result.planned = plan(prop, req)

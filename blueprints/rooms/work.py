@@ -18,7 +18,7 @@ from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, is_htmx, render
 from ..shared.localtime import requested_day, today
 from ..shared.offline import client_time
-from ..shared.permissions import can, current_property, get_or_404, require, scoped
+from ..shared.permissions import can, current_property, get_or_404, require
 from . import bp
 from .forms import CloseForm, RoundForm, TeaSheetForm
 from .services import check_in, release_after, release_overdue

@@ -29,7 +29,7 @@ def hall(make, prop):
     # Open round the clock with two hours' set-up: the meeting can start soon whatever the hour the
     # test runs at, and be checked in at once.
     room = Room(property_id=prop.id, name="多功能厅", floor="会所一层", capacity=30, equipment=[], opens_at=time(0, 0),
-                closes_at=time(23, 59), weekdays=EVERY_DAY, bookers=["company", "resident", "staff"],
+                closes_at=time(23, 59), open_days=EVERY_DAY, bookers=["company", "resident", "staff"],
                 needs_approval=True, setup_minutes=120, cleanup_minutes=15)
     db.session.add(room)
     db.session.commit()

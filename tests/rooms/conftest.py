@@ -39,7 +39,7 @@ def room(prop, staff) -> Room:
     """The boardroom: ten seats, a projector, 07:00–21:00 every day, 30 minutes' set-up, 15 to clear."""
     room = Room(property_id=prop.id, name="大会议室", floor="2", capacity=10,
                 equipment=[Equipment.PROJECTOR.value, Equipment.MICROPHONE.value], opens_at=time(7, 0),
-                closes_at=time(21, 0), weekdays=EVERY_DAY, bookers=ALL, setup_minutes=30, cleanup_minutes=15)
+                closes_at=time(21, 0), open_days=EVERY_DAY, bookers=ALL, setup_minutes=30, cleanup_minutes=15)
     db.session.add(room)
     db.session.commit()
     return room
@@ -49,7 +49,7 @@ def room(prop, staff) -> Room:
 def hall(prop, staff) -> Room:
     """The hall: bookings wait for a supervisor's approval."""
     hall = Room(property_id=prop.id, name="多功能厅", floor="会所一层", capacity=60, equipment=[], opens_at=time(7, 0),
-                closes_at=time(21, 0), weekdays=EVERY_DAY, bookers=ALL, needs_approval=True, setup_minutes=30,
+                closes_at=time(21, 0), open_days=EVERY_DAY, bookers=ALL, needs_approval=True, setup_minutes=30,
                 cleanup_minutes=30)
     db.session.add(hall)
     db.session.commit()

@@ -74,7 +74,7 @@ def test_a_start_in_the_past_is_refused(client, prop, room, post_booking, clock)
 
 def test_a_day_the_room_is_closed_and_an_organiser_it_does_not_take_are_refused(client, prop, room, post_booking):
     day = tomorrow(prop)
-    room.weekdays = "".join(str(n) for n in range(1, 8) if n != day.isoweekday())
+    room.open_days = "".join(str(n) for n in range(1, 8) if n != day.isoweekday())
     room.bookers = ["staff"]
     db.session.commit()
     client.login("desk")
@@ -155,7 +155,7 @@ def test_the_dates_of_a_repeat():
 def test_a_daily_repeat_skips_the_days_the_room_is_closed(client, prop, room, post_booking):
     day = tomorrow(prop)
     closed = day + timedelta(days=2)
-    room.weekdays = "".join(str(n) for n in range(1, 8) if n != closed.isoweekday())
+    room.open_days = "".join(str(n) for n in range(1, 8) if n != closed.isoweekday())
     db.session.commit()
     client.login("desk")
     response = post_booking(form_data(room, day, repeat="daily", repeat_until=(day + timedelta(days=3)).isoformat()))

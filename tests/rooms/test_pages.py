@@ -58,13 +58,13 @@ def test_the_week_of_a_room(client, prop, room):
 def test_the_admin_manages_rooms(client, prop, staff):
     client.login("root")
     data = {"name": "洽谈室", "floor": "3", "capacity": "6", "equipment": ["screen"], "opens_at": "09:00",
-            "closes_at": "08:00", "weekdays": ["1", "2", "3"], "bookers": ["company"], "setup_minutes": "20",
+            "closes_at": "08:00", "open_days": ["1", "2", "3"], "bookers": ["company"], "setup_minutes": "20",
             "cleanup_minutes": "10", "active": "y"}
     response = client.post_form("/rooms/admin/new", data)
     assert response.status_code == 422 and "关闭时间应晚于开放时间" in response.get_data(as_text=True)
     assert client.post_form("/rooms/admin/new", {**data, "closes_at": "18:00"}).status_code == 302
     room = db.session.scalar(sa.select(Room))
-    assert (room.weekdays, room.bookers, room.equipment, room.setup_minutes) == ("123", ["company"], ["screen"], 20)
+    assert (room.open_days, room.bookers, room.equipment, room.setup_minutes) == ("123", ["company"], ["screen"], 20)
     listing = client.get("/rooms/admin").get_data(as_text=True)
     assert "洽谈室" in listing and "周一、周二、周三 09:00–18:00" in listing
     assert client.post_form("/rooms/admin/new", {**data, "closes_at": "18:00"}).status_code == 422  # same name
