@@ -79,7 +79,8 @@ def _book(d: Demo, room: Room, day: date, start: time, end: time, *, by: str, **
     if fields["organiser_kind"] is OrganiserKind.STAFF:
         fields.setdefault("staff", d.users["supervisor"])
     request = BookingRequest(room=room, day=day, start=start, end=end, **fields)
-    return book(prop, request, by=d.users[by], at=min(at, d.now - timedelta(hours=1)), may_override_capacity=False)
+    at = min(at, d.now - timedelta(hours=1))
+    return book(prop, request, by=d.users[by], at=at, now=at, may_override_capacity=False)
 
 
 def demo(d: Demo) -> None:

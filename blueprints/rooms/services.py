@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from models import Property, Resident, Role, Unit, User, db
+from models import Property, Resident, Role, Unit, User, clock, db
 from models.approvals import Approval, ApprovalStatus
 from models.notifications import notify
 from models.numbering import next_number
@@ -217,7 +217,7 @@ def problems(prop: Property, req: BookingRequest, planned: list[Planned], now: d
             add("start", _("该时段已被预订（本会议室会前准备 %(setup)d 分钟、会后清场 %(cleanup)d 分钟）：",
                            setup=room.setup_minutes, cleanup=room.cleanup_minutes))
         else:
-            add("start", _("重复预订中有 %(n)d 次与已有预订冲突；勾选“跳过冲突日期”可预订其余 %(rest)d 次：",
+            add("start", _("重复预订中有 %(n)d 次与已有预订冲突；勾选“跳过与已有预订冲突的日期”可预订其余 %(rest)d 次：",
                            n=len(colliding), rest=sum(1 for p in planned if p.booked)))
         for p in colliding:
             add("start", conflict_line(p))
@@ -231,14 +231,19 @@ def needs_approval(req: BookingRequest, may_override_capacity: bool) -> bool:
     return req.room.needs_approval or (over and not may_override_capacity)
 
 
-def book(prop: Property, req: BookingRequest, *, by: User, at: datetime, may_override_capacity: bool) -> Booking:
+def book(prop: Property, req: BookingRequest, *, by: User, at: datetime, may_override_capacity: bool,
+         now: datetime | None = None) -> Booking:
     """Make the booking with its occurrences, or refuse it with the reasons (nothing written then, but
     the release of the room's no-shows, which stands anyway). A room that needs approval, or more
     attendees than seats without a supervisor's say, waits for a supervisor; otherwise it is confirmed
-    and the floor concierge gets the work orders."""
-    release_overdue(prop, at, room_id=req.room.id)
+    and the floor concierge gets the work orders.
+
+    `at` is when the desk asked (the device's time of a request sent from the outbox); the room is
+    judged as it is `now`, when the request arrives (the demo books its history as of then)."""
+    now = now or max(at, clock.now())
+    release_overdue(prop, now, room_id=req.room.id)
     planned = plan(prop, req)
-    if found := problems(prop, req, planned, at):
+    if found := problems(prop, req, planned, now):
         raise BookingRefused(found)
     waiting = needs_approval(req, may_override_capacity)
     over = req.attendees > req.room.capacity
@@ -271,7 +276,7 @@ def book(prop: Property, req: BookingRequest, *, by: User, at: datetime, may_ove
         # Another request booked the room between our look and our insert (the constraint decided):
         # say which booking it was.
         planned = plan(prop, req)
-        find_conflicts(req, planned, at)
+        find_conflicts(req, planned, now)
         lines = [conflict_line(p) for p in planned if p.conflicts and not p.skip]
         raise BookingRefused({"start": [_("该时段刚刚被其他人预订："), *lines] if lines else
                               [_("该时段刚刚被其他人预订，请刷新日历后重新选择")]}) from None
@@ -279,7 +284,7 @@ def book(prop: Property, req: BookingRequest, *, by: User, at: datetime, may_ove
         request_approval(APPROVAL_KIND, booking, by=by, at=at, summary=approval_summary(booking),
                          reason=booking.capacity_reason if over else booking.notes[:200])
     else:
-        confirm(booking, at)
+        confirm(booking, now)
     return booking
 
 

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import Notification, Role, Unit, db
+from models.clock import now
 from models.approvals import Approval
 from models.rooms import BookingStatus, Occurrence, OccurrenceStatus, Repeat, WorkOrder, WorkOrderStatus
 from blueprints.rooms.services import repeat_dates
@@ -65,7 +66,7 @@ def test_bad_input_is_refused_beside_its_field_and_nothing_typed_is_lost(
     assert bookings() == []
 
 
-def test_a_start_in_the_past_is_refused(client, prop, room, post_booking, clock):
+def test_a_start_in_the_past_is_refused(client, prop, room, post_booking):
     client.login("desk")
     response = post_booking(form_data(room, local_today(prop) - timedelta(days=1)))
     assert response.status_code == 422
@@ -258,3 +259,17 @@ def test_a_booking_of_another_property_is_404(client, make, prop, room, post_boo
     assert client.post_form(f"/rooms/bookings/{booking.id}/cancel", {"reason": "x"}).status_code == 404
     html = client.get("/rooms/bookings/new").get_data(as_text=True)
     assert "大会议室" not in html
+
+
+def test_a_request_sent_late_from_the_outbox_is_judged_when_it_arrives(client, prop, room):
+    """Kept on a tablet without network while its meeting began: the device's time says when it was
+    asked, but the room is judged as it is when the request arrives."""
+    client.login("desk")
+    asked = now() - timedelta(hours=1)
+    start = (now() - timedelta(minutes=30)).astimezone(prop.zone)
+    data = form_data(room, start.date(), start.strftime("%H:%M"), (start + timedelta(minutes=50)).strftime("%H:%M"))
+    response = client.post("/rooms/bookings/new", data={**data, "csrf_token": client.csrf_token()},
+                           headers={"X-Client-Time": asked.isoformat()})
+    assert response.status_code == 422
+    assert "开始时间已过" in error_of(response.get_data(as_text=True), "start")
+    assert bookings() == []
