@@ -276,6 +276,12 @@ def _first(b: Booking):
     return booked[0].starts_at if booked else None
 
 
+def _next(b: Booking):
+    """The next meeting still to come (or in the room), else the first: what the list shows."""
+    now = clock.now()
+    return next((o.starts_at for o in b.booked if o.ends_at > now), _first(b))
+
+
 EXPORT_COLUMNS = [
     Column(_l("编号"), lambda b: b.number),
     Column(_l("会议室"), lambda b: b.room.name),
@@ -299,7 +305,7 @@ def bookings():
     filters = BookingFilter.from_args(request.args)
     page = db.paginate(filters.select(), per_page=30, error_out=False)
     return render("rooms/bookings.html", "results", page=page, filters=filters,
-                  rooms=db.session.scalars(scoped(Room).order_by(Room.name)).all(), first=_first,
+                  rooms=db.session.scalars(scoped(Room).order_by(Room.name)).all(), when=_next,
                   statuses=[("open", _("未结束")), ("pending", BookingStatus.PENDING.label),
                             ("confirmed", BookingStatus.CONFIRMED.label), ("refused", BookingStatus.REFUSED.label),
                             ("cancelled", BookingStatus.CANCELLED.label), ("all", _("全部"))])
