@@ -45,6 +45,7 @@ MODULES = [
     "blueprints.visitors",
     "blueprints.parcels",
     "blueprints.decoration",
+    "blueprints.rooms",
     "blueprints.archive",
     "blueprints.reports",
     "blueprints.admin",

@@ -58,6 +58,7 @@ def migrated_database(tmp_path_factory):
             # for each other here), and every session's schema finds it on its search path.
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
             connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")
             connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
         separator = "&" if "?" in base_url else "?"
