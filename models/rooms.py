@@ -10,7 +10,7 @@ A booking (the request, 会议室使用申请单) is a series of occurrences, on
 booking has as many rows as dates, an exception is a row that is skipped or cancelled. Each row blocks
 its room from `blocked_from` (start less the room's set-up time) to `blocked_until` (end plus its
 cleaning time); two rows that block the same room at once can never both be active: an exclusion
-constraint on PostgreSQL, triggers on SQLite (both made by migration 0013), and the booking service
+constraint on PostgreSQL, triggers on SQLite (both made by migration 0011), and the booking service
 checks first so that the user is told which bookings are in the way.
 """
 from __future__ import annotations
@@ -352,7 +352,7 @@ class Occurrence(PropertyScoped, Timestamped, db.Model):
         sa.CheckConstraint("status NOT IN ('in_use', 'closed') OR checked_in_at IS NOT NULL", name="checked_in"),
         sa.CheckConstraint("(status = 'released') = (released_at IS NOT NULL)", name="released_when_released"),
         # No two active occurrences block the same room at once. On SQLite triggers keep the same rule
-        # (migration 0013).
+        # (migration 0011).
         ExcludeConstraint(
             (sa.column("room_id"), "="),
             (sa.func.tstzrange(sa.column("blocked_from"), sa.column("blocked_until")), "&&"),

@@ -20,7 +20,7 @@ module = Module(
         "rooms.manage": grant(_l("管理会议室"), A),
         "rooms.approve": grant(_l("审批会议室预订，确认超员"), S),
     },
-    nav=[NavItem(_l("会议室"), "rooms.index", "rooms.view", "/rooms")],
+    nav=[NavItem(_l("会议室"), "rooms.index", "rooms.view", "/rooms", _l("楼层"))],
     panels=[Panel("rooms/_panel.html", panels.today, roles=frozenset({C, S}), order=45)],
     desk=[DeskStat(_l("场会议今日"), panels.meetings_today, "rooms.index", "rooms.view")],
     actions=[QuickAction(_l("预订会议室"), "rooms.new_booking", "rooms.book")],
