@@ -17,17 +17,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from blueprints.shared.extensions import babel, csrf, limiter, login_manager, migrate
 from blueprints.shared import localtime
+from blueprints.shared.extensions import babel, csrf, limiter, login_manager, migrate
 from blueprints.shared.htmx import add_vary_header
 from blueprints.shared.modules import install
 from blueprints.shared.navigation import visible_nav
 from blueprints.shared.offline import keep_offline, mark_offline_page, new_idempotency_key
 from blueprints.shared.permissions import can, current_property
 from blueprints.shared.storage import init_storage
-from models import User, clock, db
-from models.notifications import unread_count
+from models import LoginSession, User, clock, db
 from models.base import render_migration_item
+from models.notifications import unread_count
 
 # The modules, in the order the menu, the dashboard's desk panel and the shift handover list them. Each
 # declares what it contributes in its package (`module = Module(...)`, see blueprints/shared/modules.py).
@@ -184,8 +184,15 @@ def check_schema_is_current(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(session_token: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.session_token == session_token, User.active))
+def _load_user(token: str) -> User | None:
+    """The user of a log-in still open; an ended one (log-out, new password, …) opens nothing."""
+    user = db.session.scalar(
+        sa.select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token == token, LoginSession.ended_at.is_(None), User.active)
+    )
+    if user is not None:
+        user.login_token = token
+    return user
 
 
 @login_manager.unauthorized_handler

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .base import Timestamped, UTCDateTime, db
+from .clock import now
 from .enums import LabelledEnum, enum_type
 from .org import Department, Property
 
@@ -22,8 +23,8 @@ class Role(LabelledEnum):
     ADMIN = "admin", _l("管理员")
 
 
-def _new_session_token() -> str:
-    return secrets.token_urlsafe(24)
+def _new_login_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(Timestamped, db.Model):
@@ -34,10 +35,6 @@ class User(Timestamped, db.Model):
     display_name: Mapped[str] = mapped_column(sa.String(50))
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
     password_hash: Mapped[str] = mapped_column(sa.String(200), info={"secret": True})
-    # The login cookie names this token, not the id: changing it signs the user out on every device.
-    session_token: Mapped[str] = mapped_column(
-        sa.String(40), unique=True, default=_new_session_token, info={"secret": True}
-    )
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"unaudited": True})
 
@@ -45,25 +42,37 @@ class User(Timestamped, db.Model):
         back_populates="user", cascade="all, delete-orphan", order_by="UserRole.id"
     )
 
-    # Flask-Login protocol
+    # Flask-Login protocol: the login cookie names the log-in (a LoginSession's token), not the user, so
+    # one device's log-out ends that log-in only and a copy of the cookie dies with it.
     is_authenticated = True
     is_anonymous = False
+    login_token = None  # the log-in this request runs under (set by login and the user loader)
 
     @property
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        return self.session_token
+    def get_id(self) -> str | None:
+        return self.login_token
 
     def set_password(self, password: str) -> None:
+        """A new password ends every log-in made with the old one, on any device."""
         self.password_hash = generate_password_hash(password)
-        self.session_token = _new_session_token()
+        self.end_sessions("password")
 
     def deactivate(self) -> None:
         """Refuse new log-ins and end the sessions still open on any device."""
         self.active = False
-        self.session_token = _new_session_token()
+        self.end_sessions("deactivated")
+
+    def end_sessions(self, reason: str, at: datetime | None = None) -> None:
+        if self.id is None:
+            return
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.user_id == self.id, LoginSession.ended_at.is_(None))
+            .values(ended_at=at or now(), end_reason=reason)
+        )
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -93,3 +102,30 @@ class UserRole(db.Model):
     department: Mapped[Department | None] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("user_id", "property_id", "role"),)
+
+
+class LoginSession(db.Model):
+    """One log-in on one device: the session cookie carries its token. Ending it (log-out, a new
+    password, deactivation, an admin's "sign out everywhere") makes every copy of that cookie worthless."""
+
+    __tablename__ = "login_sessions"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=_new_login_token, info={"secret": True})
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str] = mapped_column(sa.String(20), default="")  # logout, password, deactivated, admin
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    address: Mapped[str] = mapped_column(sa.String(45), default="")
+
+    user: Mapped[User] = relationship()
+
+    @classmethod
+    def start(cls, user: User, *, at: datetime, user_agent: str, address: str) -> LoginSession:
+        login = cls(user=user, started_at=at, user_agent=user_agent[:200], address=address[:45])
+        db.session.add(login)
+        db.session.flush()
+        user.login_token = login.token
+        return login

@@ -3,10 +3,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from models import CalendarDay, Property, Role, User, UserRole, db
+from models import CalendarDay, LoginSession, Property, Role, User, UserRole, db
 
+from ..auth import sessions
+from ..auth.sessions import password_confirmed
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, render
 from ..shared.localtime import today
@@ -46,6 +48,7 @@ def properties():
 @bp.route("/properties/new", methods=["GET", "POST"])
 @bp.route("/properties/<int:property_id>", methods=["GET", "POST"])
 @require("admin.manage")
+@password_confirmed
 def edit_property(property_id: int | None = None):
     prop = None
     if property_id is not None:
@@ -87,6 +90,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require("admin.manage")
+@password_confirmed
 def edit_user(user_id: int | None = None):
     prop = current_property()
     user = None
@@ -114,13 +118,42 @@ def edit_user(user_id: int | None = None):
         else:
             user = _save_user(form, user, roles_here)
             db.session.flush()
-            if user.id == current_user.id:
-                login_user(user)  # a new password ends the admin's other sessions, not this one
+            if user.id == current_user.id and form.password.data:
+                sessions.start(user, keep=["property_id"])  # a new password ends the other log-ins, not this one
             flash(_("已保存用户：%(name)s", name=user.display_name), "success")
             return redirect(url_for("admin.users"))
     return render(
-        "admin/user_form.html", form=form, user=user, status=INVALID if request.method == "POST" else 200
+        "admin/user_form.html", form=form, user=user, open_log_ins=_open_log_ins(user),
+        may_sign_out=user is not None and _administers_all_properties_of(user),
+        status=INVALID if request.method == "POST" else 200,
     )
+
+
+def _open_log_ins(user: User | None) -> list[LoginSession]:
+    if user is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .order_by(LoginSession.started_at.desc())
+    ))
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@require("admin.manage")
+@password_confirmed
+def sign_out_everywhere(user_id: int):
+    """End every open log-in of the account, on every device (a lost tablet, a shared password)."""
+    user = db.session.get(User, user_id)
+    if user is None or current_property().id not in user.property_ids():
+        abort(404)
+    if not _administers_all_properties_of(user):
+        abort(403)
+    user.end_sessions("admin")
+    if user.id == current_user.id:
+        sessions.end("admin")
+        return redirect(url_for("auth.login"))
+    flash(_("已让 %(name)s 在所有设备上退出登录", name=user.display_name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 def _administers_all_properties_of(user: User) -> bool:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from models import clock, db
 from models.approvals import Approval
 
+from ..auth.sessions import password_confirmed
 from ..shared.htmx import INVALID, render
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from . import bp
@@ -42,6 +43,7 @@ def detail(approval_id: int):
 
 @bp.post("/<int:approval_id>/decide")
 @require("approvals.view")
+@password_confirmed
 def decide_view(approval_id: int):
     # Locked until the request ends: of two approvers at once, the second sees the first one's decision.
     approval = db.first_or_404(scoped(Approval).where(Approval.id == approval_id).with_for_update()

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from models import Building, Resident, Unit, db
 from models.audit import log_reveal
 
+from ..auth.sessions import password_confirmed
 from ..shared.htmx import render
 from ..shared.lists import natural_order
 from ..shared.permissions import get_or_404, require, scoped
@@ -29,6 +30,7 @@ def unit(unit_id: int):
 
 @bp.post("/residents/<int:resident_id>/reveal")
 @require("archive.reveal")
+@password_confirmed
 def reveal(resident_id: int):
     """Show one resident's full phone and ID number, and write that it was shown to the access log."""
     resident = get_or_404(Resident, resident_id)

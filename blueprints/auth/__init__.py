@@ -2,10 +2,19 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from ..shared.modules import Module
+from ..shared.modules import Module, Setting
 
 bp = Blueprint("auth", __name__)
 
-from . import views  # noqa: E402,F401 - views register their routes
+from . import sessions, views  # noqa: E402,F401 - views register their routes
 
-module = Module("auth", bp, _l("登录"))
+bp.before_app_request(sessions.close_idle_log_in)
+
+module = Module(
+    "auth", bp, _l("登录"),
+    settings={
+        "IDLE_MINUTES": Setting(720, "minutes unused after which a desk or floor log-in closes (0: never)"),
+        "IDLE_MINUTES_ADMIN": Setting(30, "the same for a user working as admin in the current property"),
+        "REAUTH_MINUTES": Setting(15, "the password is asked again before a sensitive action after this long (0: never)"),
+    },
+)

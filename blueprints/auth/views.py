@@ -3,14 +3,14 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from models import User, clock, db
 
 from ..shared.extensions import limiter, login_attempt_key
 from ..shared.htmx import INVALID, render
-from . import bp
+from . import bp, sessions
 from .forms import LoginForm, SwitchPropertyForm
 
 
@@ -51,8 +51,7 @@ def login():
     if not user.property_ids():
         form.username.errors = [_("此账号尚未分配项目，请联系管理员")]
         return render("auth/login.html", form=form, status=INVALID)
-    session.clear()
-    login_user(user)
+    sessions.start(user)
     user.last_login_at = clock.now()
     db.session.flush()
     return redirect(_safe_next(form.next.data))
@@ -61,8 +60,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
-    session.clear()
+    sessions.end()
     flash(_("已退出登录"), "info")
     return redirect(url_for("auth.login"))
 
