@@ -24,6 +24,7 @@ from blueprints.shared.modules import install
 from blueprints.shared.navigation import visible_nav
 from blueprints.shared.offline import keep_offline, mark_offline_page, new_idempotency_key
 from blueprints.shared.permissions import can, current_property
+from blueprints.shared.security import add_security_headers
 from blueprints.shared.storage import init_storage
 from models import LoginSession, User, clock, db
 from models.base import render_migration_item
@@ -119,6 +120,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     _register_error_pages(app)
     app.after_request(add_vary_header)
+    app.after_request(add_security_headers)
     return app
 
 

@@ -64,6 +64,31 @@
     button.closest(".field").querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = true; });
   });
 
+  // No inline handlers (the Content-Security-Policy allows only these files' script):
+  // <form data-confirm="…"> asks first; it runs before htmx's own listener on the form, which a "no" stops.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
+  // <select data-autosubmit>: choosing sends its form (the property switcher).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
+  });
+
+  // <input data-enter-next="unit">: a barcode scanner's Enter moves on to that field instead of sending
+  // a half-filled form.
+  document.addEventListener("keydown", function (event) {
+    const next = event.target.dataset && event.target.dataset.enterNext;
+    if (next && event.key === "Enter" && !event.isComposing) {
+      event.preventDefault();
+      event.target.form.elements[next].focus();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     applyShowIf(document);
     if (!window.htmx) return;

@@ -201,6 +201,20 @@ def pytest_runtest_makereport(item):
     return report
 
 
+@pytest.fixture(autouse=True)
+def no_policy_violations(request):
+    """Every browser test fails if the Content-Security-Policy blocked anything the page tried (an inline
+    script or handler, a resource from elsewhere): the app must work within its own policy."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page: Page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    yield
+    assert not violations, violations
+
+
 @pytest.fixture
 def console_errors(page: Page) -> list[str]:
     """Console errors and uncaught exceptions of the page, for the test to assert on."""

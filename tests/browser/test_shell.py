@@ -102,3 +102,29 @@ def test_the_menu_fits_a_tablet_on_one_line_and_opens_its_groups(page: Page, log
     page.get_by_role("link", name="包裹", exact=True).click()
     expect(page).to_have_url(re.compile(r"/parcels/$"))
     expect(page.locator("details.navgroup summary[aria-current]")).to_have_text("前台")
+
+
+def test_an_admin_signs_a_lost_tablet_out_after_saying_yes(page: Page, log_in, make, prop, lobby_user, browser):
+    """The confirmation runs from static/js under the Content-Security-Policy: "no" keeps the log-in."""
+    make.user("admin1", {prop: [Role.ADMIN]})
+    log_in("admin1")
+    base = page.url.rsplit("/", 1)[0]
+    tablet = browser.new_context(base_url=base, locale="zh-CN")
+    tablet_page = tablet.new_page()
+    tablet_page.goto("/login")
+    tablet_page.get_by_label("用户名").fill("lobby1")
+    tablet_page.get_by_label("密码").fill("correct-horse-9")
+    tablet_page.get_by_role("button", name="登录", exact=True).click()
+    expect(tablet_page).to_have_url(re.compile(r"/dashboard$"))
+    page.goto(f"/admin/users/{lobby_user.id}")
+    expect(page.get_by_text("登录设备")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="在所有设备上退出登录").click()
+    tablet_page.reload()
+    expect(tablet_page).to_have_url(re.compile(r"/dashboard$"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="在所有设备上退出登录").click()
+    expect(page.get_by_text("已让 王前台 在所有设备上退出登录")).to_be_visible()
+    tablet_page.reload()
+    expect(tablet_page).to_have_url(re.compile(r"/login"))
+    tablet.close()
