@@ -24,4 +24,7 @@ class IdempotencyKey(db.Model):
     status_code: Mapped[int]
     location: Mapped[str] = mapped_column(sa.String(300), default="")
     client_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The device's time as sent, when it was not believed (years back, far ahead): the record got the
+    # arrival time instead, and this says why it differs from what the tablet showed.
+    refused_client_time: Mapped[str] = mapped_column(sa.String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

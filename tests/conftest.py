@@ -125,6 +125,10 @@ def app_config(database_url, tmp_path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
         "STORAGE_DIR": str(tmp_path / "files"),
+        # Tests move the clock by hours and days within one log-in, as no one at a desk would: the idle
+        # close is off here and tested with its real limits in tests/auth/test_sessions.py.
+        "IDLE_MINUTES": 0,
+        "IDLE_MINUTES_ADMIN": 0,
     }
 
 

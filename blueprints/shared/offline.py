@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, g, jsonify, make_response, redirect, request, session
+from flask import abort, current_app, g, jsonify, make_response, redirect, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,7 +33,7 @@ from .modules import platform
 from .permissions import current_property
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-# A device clock may be off a little; a time in the future is taken as "now".
+# A device clock may be off a little: a time up to this far ahead is taken as "now".
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -42,16 +42,22 @@ def is_script_submit() -> bool:
 
 
 def client_time() -> datetime:
-    """When the user did it: the device's time of the action, else the time it arrived."""
+    """When the user did it: the device's time of the action, if plausible — within the days a tablet
+    may stay offline (OFFLINE_MAX_DAYS) and not ahead beyond clock skew — else the time it arrived. An
+    implausible device time is kept, raw, on the submission's key (`refused_client_time`)."""
     now = clock.now()
     raw = request.headers.get("X-Client-Time") or request.form.get("_client_time", "")
+    if not raw:
+        return now
     try:
         sent = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
+        sent = None
+    oldest = now - timedelta(days=int(current_app.config["OFFLINE_MAX_DAYS"]))
+    if sent is None or sent.tzinfo is None or not oldest <= sent <= now + CLOCK_SKEW:
+        g.refused_client_time = raw[:40]
         return now
-    if sent.tzinfo is None or sent > now + CLOCK_SKEW:
-        return now
-    return sent.astimezone(timezone.utc)
+    return min(sent.astimezone(timezone.utc), now)
 
 
 def request_digest() -> str:
@@ -152,6 +158,7 @@ def offline_submit(view):
                 status_code=response.status_code,
                 location=location,
                 client_time=client_time(),
+                refused_client_time=g.get("refused_client_time", ""),
             )
         )
         try:

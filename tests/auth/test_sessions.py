@@ -11,6 +11,14 @@ from models import AuditAction, AuditEntry, LoginSession, Role, db
 COOKIE = "frontdesk_session"
 
 
+@pytest.fixture
+def app_config(app_config):
+    """The idle limits as shipped (the suite's other tests turn them off to move the clock freely)."""
+    from blueprints.auth import module
+
+    return {**app_config, **{name: setting.default for name, setting in module.settings.items()}}
+
+
 def copy_of(app, client):
     """Another browser holding a copy of `client`'s session cookie (as a thief or a proxy log would)."""
     other = app.test_client()

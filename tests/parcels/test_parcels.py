@@ -207,12 +207,13 @@ def test_a_parcel_can_go_back_to_the_carrier(client, desk):
     assert parcel.status is ParcelStatus.RETURNED and parcel.return_reason == "业主拒收"
 
 
-def test_the_list_searches_and_shows_parcels_unclaimed_for_the_configured_days(client, desk, app):
-    def days_ago(n: int) -> str:  # the device's time of the intake, as offline.js sends it
-        return (datetime.now(timezone.utc) - timedelta(days=n)).isoformat()
-
-    old = log_parcel(client, _client_time=days_ago(5))
-    new = log_parcel(client, tracking_no="ZT777", carrier="zto", unit="3-1601", recipient_name="李四", _client_time=days_ago(1))
+def test_the_list_searches_and_shows_parcels_unclaimed_for_the_configured_days(client, desk, app, clock):
+    clock.shift(-timedelta(days=5))
+    client.login("desk")  # a cookie signed "in the future" is not taken
+    old = log_parcel(client)
+    clock.shift(timedelta(days=4))
+    new = log_parcel(client, tracking_no="ZT777", carrier="zto", unit="3-1601", recipient_name="李四")
+    clock.shift(timedelta(days=1))
     waiting = client.get("/parcels/").get_data(as_text=True)
     assert old.number in waiting and new.number in waiting and "超过 3 天未领 1 件" in waiting
     unclaimed = client.get("/parcels/?status=unclaimed").get_data(as_text=True)

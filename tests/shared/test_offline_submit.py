@@ -70,6 +70,26 @@ def test_a_client_time_in_the_future_is_taken_as_now(client, prop, login_as):
     _post(client, _data(), **{"X-Client-Time": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()})
     ticket = db.session.scalar(sa.select(Ticket))
     assert ticket.received_at <= datetime.now(timezone.utc)
+    assert db.session.scalar(sa.select(IdempotencyKey)).refused_client_time
+
+
+def test_a_device_time_years_back_is_not_believed_and_kept_raw(client, prop, login_as):
+    """A tablet whose clock says 2020 must not make HY-TK-20200101-0001 with 2020 deadlines."""
+    login_as(Role.CONCIERGE)
+    _post(client, _data(), **{"X-Client-Time": "2020-01-01T09:00:00+08:00"})
+    ticket = db.session.scalar(sa.select(Ticket))
+    assert abs(ticket.received_at - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    assert "-2020" not in ticket.number
+    key = db.session.scalar(sa.select(IdempotencyKey))
+    assert key.refused_client_time == "2020-01-01T09:00:00+08:00"
+
+
+def test_a_tablet_offline_for_two_days_keeps_its_times(client, prop, login_as):
+    login_as(Role.CONCIERGE)
+    done = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=2)
+    _post(client, _data(), **{"X-Client-Time": done.isoformat()})
+    assert db.session.scalar(sa.select(Ticket)).received_at == done
+    assert db.session.scalar(sa.select(IdempotencyKey)).refused_client_time == ""
 
 
 def test_an_expired_login_is_401_not_a_redirect(client, prop):
