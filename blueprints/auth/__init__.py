@@ -15,6 +15,6 @@ module = Module(
     settings={
         "IDLE_MINUTES": Setting(720, "minutes unused after which a desk or floor log-in closes (0: never)"),
         "IDLE_MINUTES_ADMIN": Setting(30, "the same for a user working as admin in the current property"),
-        "REAUTH_MINUTES": Setting(15, "the password is asked again before a sensitive action after this long (0: never)"),
+        "REAUTH_MINUTES": Setting(15, "minutes after which a sensitive action asks for the password again (0: never)"),
     },
 )

@@ -6,7 +6,7 @@ import pytest
 
 from blueprints.shared.security import HEADERS
 from blueprints.shared.storage import storage
-from models import Attachment, Role, db
+from models import Attachment, db
 
 from ..parcels.test_parcels import desk, log_parcel  # noqa: F401 - the fixture
 
