@@ -7,11 +7,12 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+import time
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask, flash, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask import Flask, flash, g, has_request_context, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -79,6 +80,8 @@ def create_app(config: dict | None = None) -> Flask:
         STORAGE_DIR=str(Path(app.instance_path) / "files"),
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
         SCHEMA_CHECK=True,
+        # How long a starting worker waits for an unreachable database (below gunicorn's 30 s boot timeout).
+        DATABASE_WAIT_SECONDS=20,
         # Reverse proxies in front of gunicorn (nginx: 1): their X-Forwarded-For/-Proto are trusted.
         PROXY_HOPS=0,
         MODULES=MODULES,
@@ -109,7 +112,7 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         _configure_engine(db.engine)
         if app.config["SCHEMA_CHECK"] and _serving(app):
-            check_schema_is_current(app)
+            _wait_for_database(app)
 
     for name in app.config["MODULES"]:
         install(app, importlib.import_module(name).module)
@@ -169,6 +172,24 @@ def _serving(app: Flask) -> bool:
     """True under gunicorn and `flask run`; false for maintenance commands such as `flask db upgrade`."""
     ctx = click.get_current_context(silent=True)
     return ctx is None or ctx.info_name == "run"
+
+
+def _wait_for_database(app: Flask) -> None:
+    """Started while the database is down (a reboot of both, a failover): retry the schema check for up
+    to DATABASE_WAIT_SECONDS, logging each try, before giving up to the process supervisor."""
+    deadline = time.monotonic() + float(app.config["DATABASE_WAIT_SECONDS"])
+    attempt = 1
+    while True:
+        try:
+            return check_schema_is_current(app)
+        except sa.exc.OperationalError as error:
+            if time.monotonic() >= deadline:
+                raise
+            app.logger.warning("database not reachable (attempt %d), retrying in 2 s: %s", attempt,
+                               str(error).splitlines()[0])
+            db.engine.dispose()
+            time.sleep(2)
+            attempt += 1
 
 
 def check_schema_is_current(app: Flask) -> None:
@@ -245,8 +266,26 @@ def _register_error_pages(app: Flask) -> None:
             title, text = _("页面已过期"), _("表单已过期或缺少安全令牌，请刷新页面后重新提交。")
         else:
             title, text = messages.get(code, messages[500])
-        return render_template("errors.html", code=code, title=title, text=text), code
+        if isinstance(getattr(error, "original_exception", None), sa.exc.OperationalError):
+            return database_unavailable(error.original_exception)
+        try:
+            return render_template("errors.html", code=code, title=title, text=text), code
+        except Exception:  # the page's header needs the database too: draw it without
+            app.logger.exception("the error page could not be drawn")
+            db.session.rollback()
+            return render_template("errors_plain.html", code=code, title=title, text=text), code
+
+    def database_unavailable(error):
+        """The database is down or unreachable: a Chinese page that needs no database, and 503 with a
+        Retry-After, so that the outbox and a proxy wait rather than give up."""
+        app.logger.error("database unavailable: %s", error)
+        db.session.rollback()
+        g._login_user = login_manager.anonymous_user()  # templates must not ask the database for the user
+        page = render_template("errors_plain.html", code=503, title=_("系统暂时不可用"),
+                               text=_("数据库暂时无法连接，请稍后重试。已填写并保存在本机的记录不会丢失，恢复后会自动同步。"))
+        return page, 503, {"Retry-After": "30"}
 
     for code in messages:
         app.register_error_handler(code, handler)
     app.register_error_handler(CSRFError, handler)
+    app.register_error_handler(sa.exc.OperationalError, database_unavailable)
