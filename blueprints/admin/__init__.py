@@ -8,7 +8,7 @@ from ..shared.permissions import A
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import cli, imports, panels, registers, views  # noqa: E402,F401 - views register their routes
+from . import backup, cli, imports, panels, registers, views  # noqa: E402,F401 - views register their routes
 
 module = Module(
     "admin", bp, _l("系统管理"),
@@ -27,5 +27,5 @@ module = Module(
         "is_workday": _l("工作日"), "role": _l("角色"), "department_id": _l("部门"), "building_id": _l("楼栋"),
         "name_initials": _l("拼音首字母"),
     },
-    commands=[cli.demo, cli.calendar_import, cli.settings, cli.permissions],
+    commands=[cli.demo, cli.calendar_import, cli.settings, cli.permissions, backup.backup, backup.restore],
 )

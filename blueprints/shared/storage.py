@@ -1,7 +1,7 @@
 """Where uploaded files (photos, import files, signatures) live: one interface, chosen by configuration.
 
 `LocalStorage` keeps files under a directory (the instance folder by default). Several app hosts share
-it through a network mount, or swap in an object store by implementing the same three methods.
+it through a network mount, or swap in an object store by implementing the same four methods.
 """
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ class LocalStorage:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         return key
+
+    def put_at(self, key: str, data: bytes) -> None:
+        """Store `data` under a key given before (restoring a backup)."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
     def get(self, key: str) -> bytes:
         try:
