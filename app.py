@@ -19,7 +19,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blueprints.shared import localtime
-from blueprints.shared.extensions import babel, csrf, limiter, login_manager, migrate
+from blueprints.shared.extensions import babel, csrf, login_manager, migrate
 from blueprints.shared.htmx import add_vary_header
 from blueprints.shared.modules import install
 from blueprints.shared.navigation import visible_nav
@@ -27,6 +27,7 @@ from blueprints.shared.offline import keep_offline, mark_offline_page, new_idemp
 from blueprints.shared.permissions import can, current_property
 from blueprints.shared.security import add_security_headers
 from blueprints.shared.storage import init_storage
+from blueprints.shared.transaction import commit_or_roll_back
 from models import LoginSession, User, clock, db
 from models.base import render_migration_item
 from models.notifications import unread_count
@@ -74,9 +75,6 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
-        RATELIMIT_STORAGE_URI="memory://",
-        RATELIMIT_HEADERS_ENABLED=False,
-        LOGIN_FAILURES_ALLOWED="5 per 5 minutes",
         STORAGE_DIR=str(Path(app.instance_path) / "files"),
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
         SCHEMA_CHECK=True,
@@ -106,7 +104,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     babel.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
     init_storage(app)
     with app.app_context():
@@ -117,7 +114,7 @@ def create_app(config: dict | None = None) -> Flask:
     for name in app.config["MODULES"]:
         install(app, importlib.import_module(name).module)
     app.extensions["platform"].check(app)
-    app.after_request(_commit_or_roll_back)
+    app.after_request(commit_or_roll_back)
     app.after_request(mark_offline_page)
 
     _register_template_helpers(app)
@@ -125,16 +122,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(add_vary_header)
     app.after_request(add_security_headers)
     return app
-
-
-def _commit_or_roll_back(response):
-    """One transaction per request: views and services only flush; what a request did is committed once
-    it has succeeded, and nothing of it is kept when it failed (an error page, a form sent back)."""
-    if response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    return response
 
 
 def _development_secret_key(app: Flask) -> str:

@@ -6,7 +6,7 @@ from .audit import AuditAction, AuditEntry  # noqa: F401
 from .base import db  # noqa: F401
 from .numbering import NumberSequence  # noqa: F401
 from .org import Building, CalendarDay, Department, DepartmentKind, IdType, Property, Resident, ResidentRelation, Unit  # noqa: F401
-from .users import LoginSession, Role, User, UserRole  # noqa: F401
+from .users import LoginFailure, LoginSession, Role, User, UserRole  # noqa: F401
 from .attachments import Attachment  # noqa: F401
 from .offline import IdempotencyKey  # noqa: F401
 from .notifications import Notification  # noqa: F401

@@ -129,3 +129,18 @@ class LoginSession(db.Model):
         db.session.flush()
         user.login_token = login.token
         return login
+
+
+class LoginFailure(db.Model):
+    """A wrong password (log-in, the incoming shift's confirmation, the password asked again), counted
+    per address and account name in the database, so that every worker and host sees the same count."""
+
+    __tablename__ = "login_failures"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    address: Mapped[str] = mapped_column(sa.String(45))
+    username: Mapped[str] = mapped_column(sa.String(40))
+
+    __table_args__ = (sa.Index("ix_login_failures_address_at", "address", "at"),)

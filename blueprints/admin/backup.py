@@ -12,7 +12,6 @@ import json
 import sqlite3
 import subprocess
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -123,7 +122,7 @@ def _restore_postgresql(dump: Path, extensions: list[str]) -> None:
 @with_appcontext
 def backup(directory: Path) -> None:
     """Back up the database and its files into DIRECTORY/frontdesk-YYYYmmdd-HHMMSS (safe while serving)."""
-    target = directory / f"frontdesk-{datetime.now():%Y%m%d-%H%M%S}"
+    target = directory / f"frontdesk-{clock.now():%Y%m%d-%H%M%S}"  # UTC
     manifest = backup_to(target)
     click.echo(f"Backed up the {manifest['database']} database and {manifest['files']} files to {target}")
 

@@ -16,12 +16,11 @@ from models import LoginSession, Role, User, clock, db
 
 from ..shared.htmx import INVALID, is_htmx, render
 from ..shared.permissions import current_roles
+from . import throttle
 
 SEEN = "seen"  # when this log-in last made a request (epoch seconds)
 PASSWORD_AT = "password_at"  # when the password was last typed in this log-in
-REAUTH_FAILURES = "reauth_failures"
 REAUTH_FIELD = "_reauth_password"
-REAUTH_TRIES = 5
 
 
 def _now() -> int:
@@ -90,14 +89,14 @@ def password_confirmed(view):
             return view(*args, **kwargs)
         error = None
         if REAUTH_FIELD in request.form:
-            if current_user.check_password(request.form[REAUTH_FIELD]):
+            username = current_user.username
+            if not throttle.throttled(username) and current_user.check_password(request.form[REAUTH_FIELD]):
                 session[PASSWORD_AT] = _now()
-                session.pop(REAUTH_FAILURES, None)
                 return view(*args, **kwargs)
-            session[REAUTH_FAILURES] = failures = session.get(REAUTH_FAILURES, 0) + 1
-            if failures >= REAUTH_TRIES:
+            throttle.record_failure(username)
+            if throttle.throttled(username):  # someone is guessing: the log-in ends
                 end("reauth")
-                flash(_("密码错误次数过多，已退出登录"), "error")
+                flash(throttle.wait_message(), "error")
                 return redirect(url_for("auth.login"))
             error = _("密码不正确")
         if request.headers.get("X-Offline-Submit"):

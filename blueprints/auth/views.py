@@ -1,16 +1,15 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, jsonify, redirect, request, session, url_for
+from flask import abort, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from models import User, clock, db
 
-from ..shared.extensions import limiter, login_attempt_key
 from ..shared.htmx import INVALID, render
-from . import bp, sessions
+from . import bp, sessions, throttle
 from .forms import LoginForm, SwitchPropertyForm
 
 
@@ -21,28 +20,19 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
-def _too_many_attempts(_limit):
-    form = LoginForm()
-    form.password.errors = [_("登录失败次数过多，请 5 分钟后再试。")]
-    return render("auth/login.html", form=form, status=429)
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURES_ALLOWED"],
-    key_func=login_attempt_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == INVALID,
-    on_breach=_too_many_attempts,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render("auth/login.html", form=form, status=INVALID if request.method == "POST" else 200)
+    if throttle.throttled(form.username.data):
+        form.password.errors = [throttle.wait_message()]  # even the right password waits
+        return render("auth/login.html", form=form, status=429)
     user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
     if user is None or not user.check_password(form.password.data):
+        throttle.record_failure(form.username.data)
         form.password.errors = [_("用户名或密码不正确")]
         return render("auth/login.html", form=form, status=INVALID)
     if not user.active:
@@ -52,6 +42,7 @@ def login():
         form.username.errors = [_("此账号尚未分配项目，请联系管理员")]
         return render("auth/login.html", form=form, status=INVALID)
     sessions.start(user)
+    throttle.forget_old_failures()
     user.last_login_at = clock.now()
     db.session.flush()
     return redirect(_safe_next(form.next.data))

@@ -1,6 +1,6 @@
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,7 @@ from models import Role, User, clock, db
 from models.attachments import attachments_of
 from models.journal import CheckResult, JournalEvent, Post, Shift, ShiftCheck, ShiftStatus
 
-from ..shared.extensions import limiter, login_attempt_key
+from ..auth import throttle
 from ..shared.forms import EmptyForm
 from ..shared.handover import compile_handover
 from ..shared.htmx import INVALID, is_htmx, render
@@ -207,18 +207,16 @@ def hand_over_view(shift_id: int):
 
 @bp.post("/shifts/<int:shift_id>/confirm")
 @require("journal.work")
-@limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURES_ALLOWED"],
-    key_func=login_attempt_key,
-    deduct_when=lambda response: response.status_code == INVALID,
-)
 def confirm(shift_id: int):
     """The incoming staff confirm on the same tablet, with their own password."""
     shift = get_or_404(Shift, shift_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         incoming = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
-        if incoming is None or not incoming.active or not incoming.check_password(form.password.data):
+        if throttle.throttled(form.username.data):
+            form.password.errors.append(throttle.wait_message())
+        elif incoming is None or not incoming.active or not incoming.check_password(form.password.data):
+            throttle.record_failure(form.username.data)
             form.password.errors.append(_("用户名或密码不正确"))
         elif current_property().id not in incoming.property_ids():
             form.username.errors.append(_("此人不在本项目任职"))

@@ -1,8 +1,6 @@
 """Flask extensions, created here and bound to the app in `create_app` with `init_app`."""
-from flask import g, has_app_context, request
+from flask import g, has_app_context
 from flask_babel import Babel, Domain
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
@@ -27,9 +25,3 @@ babel.domain_instance = RequestDomain()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-def login_attempt_key() -> str:
-    """Throttle failed log-ins per address and account name, so one user cannot lock out the desk."""
-    return f"{get_remote_address()}|{request.form.get('username', '').strip().lower()}"

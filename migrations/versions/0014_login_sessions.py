@@ -4,6 +4,7 @@ Revision ID: 0014
 Revises: 0011
 Create Date: 2026-12-02 02:30:00
 
+Wrong passwords are counted in the database (login_failures), so every worker and host throttles alike.
 One row per log-in on one device: the session cookie names it, so logging out (or a new password,
 deactivation, an admin's "sign out everywhere") ends every copy of that cookie. Replaces the user's
 single session token, which log-out did not change.
@@ -34,6 +35,16 @@ def upgrade():
     )
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_sessions_user_id'), ['user_id'], unique=False)
+    op.create_table('login_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('address', sa.String(length=45), nullable=False),
+    sa.Column('username', sa.String(length=40), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
+    )
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_login_failures_address_at', ['address', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_failures_at'), ['at'], unique=False)
     # Everyone logs in again once: the old cookies name tokens that no longer exist.
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_users_session_token'), type_='unique')
@@ -41,6 +52,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('login_failures')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=40), nullable=True))
     op.execute("UPDATE users SET session_token = 'reset-' || id")

@@ -35,7 +35,7 @@ def test_login_is_throttled_after_repeated_failures(client, make, prop):
         assert client.login("wang", "nope").status_code == 422
     response = client.login("wang")  # even the right password waits now
     assert response.status_code == 429
-    assert "登录失败次数过多" in response.get_data(as_text=True)
+    assert "密码错误次数过多，请 5 分钟后再试" in response.get_data(as_text=True)
 
 
 def test_throttling_one_account_leaves_others_alone(client, make, prop):
@@ -44,6 +44,33 @@ def test_throttling_one_account_leaves_others_alone(client, make, prop):
     for _ in range(6):
         client.login("wang", "nope")
     assert client.login("li").status_code == 302
+
+
+def test_one_address_cannot_try_a_password_on_every_account(client, make, prop):
+    for n in range(20):
+        make.user(f"staff{n}", {prop: [Role.LOBBY]})
+    for n in range(20):
+        assert client.login(f"staff{n}", "123456").status_code == 422
+    assert client.login("staff0").status_code == 429  # that address waits now, for any account
+    other_desk = client.application.test_client()
+    other_desk.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    assert other_desk.login("staff0").status_code == 302
+
+
+def test_the_count_is_shared_by_every_worker(client, app, make, prop):
+    """Two app instances on one database, as two gunicorn workers or hosts would be."""
+    from app import create_app
+
+    make.user("wang", {prop: [Role.LOBBY]})
+    other_worker = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other_worker.test_client_class = type(client)
+    for n in range(5):
+        worker = client if n % 2 else other_worker.test_client()
+        assert worker.login("wang", "nope").status_code == 422
+    assert client.login("wang").status_code == 429
+    assert other_worker.test_client().login("wang").status_code == 429
+    with other_worker.app_context():
+        db.engine.dispose()
 
 
 def test_inactive_user_cannot_log_in(client, make, prop):
