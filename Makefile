@@ -9,10 +9,11 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 export FLASK_APP := app
 
-# Debian packages: CJK fonts for printed forms (pinned), HarfBuzz subsetting (without it every PDF
-# embeds the whole 20 MB font and takes ~20 s), Pango for WeasyPrint; Chromium, poppler and libatomic1 (which
-# Playwright's bundled Node.js driver needs) for tests, and pg_dump/pg_restore for the backup test on PostgreSQL.
-RUN_DEBS := fonts-noto-cjk=1:20220127+repack1-1 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+# Debian packages: fonts for printed forms (CJK pinned; HanaMin for the rare characters of names, CJK Ext. A/B;
+# Noto Color Emoji), HarfBuzz subsetting (without it every PDF embeds the whole 20 MB font and takes ~20 s),
+# Pango for WeasyPrint; Chromium, poppler and libatomic1 (which Playwright's bundled Node.js driver needs) for
+# tests, and pg_dump/pg_restore for the backup test on PostgreSQL.
+RUN_DEBS := fonts-noto-cjk=1:20220127+repack1-1 fonts-hanazono=20170904-2.1 fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
 TEST_DEBS := chromium poppler-utils libatomic1 postgresql-client-15
 
 .PHONY: run test install install-test system-packages system-packages-test assets serve messages

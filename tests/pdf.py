@@ -38,3 +38,20 @@ def assert_cjk_font_embedded_as_subset(data: bytes, tmp_path: Path) -> None:
 def chinese_date(day) -> str:
     """A date as the printed forms show it (Babel's long Chinese format: no leading zeros)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def missing_glyphs(data: bytes) -> int:
+    """How many characters no font had: WeasyPrint writes each shown string as two-byte glyph ids, and a
+    character without a glyph as 0x0000 (.notdef, the "tofu" box) or 0xFFFF (Pango's unknown glyph)."""
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(io.BytesIO(data))
+    missing = 0
+    for page in reader.pages:
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            runs = operands[0] if operator == b"TJ" else operands[:1] if operator == b"Tj" else []
+            for run in runs:
+                if isinstance(run, (bytes, str)):
+                    raw = run if isinstance(run, bytes) else run.original_bytes
+                    missing += sum(1 for i in range(0, len(raw) - 1, 2) if raw[i:i + 2] in (b"\0\0", b"\xff\xff"))
+    return missing

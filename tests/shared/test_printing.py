@@ -5,7 +5,7 @@ import pytest
 from blueprints.shared.printing import PRINT_ORIGIN, LocalOnlyFetcher
 from models import Role
 
-from ..pdf import assert_cjk_font_embedded_as_subset, pdf_page_count, pdf_text
+from ..pdf import assert_cjk_font_embedded_as_subset, missing_glyphs, pdf_fonts, pdf_page_count, pdf_text
 
 
 @pytest.fixture
@@ -26,7 +26,30 @@ def test_archive_card_is_a_chinese_a4_pdf_with_an_embedded_subset_font(card, tmp
     assert "13812345678" not in text and "138****5678" in text
     assert pdf_page_count(card.data) == 1
     assert_cjk_font_embedded_as_subset(card.data, tmp_path)
+    # Digits and "*" in the Chinese font, not the emoji font's keycap glyphs (which it would take if named)
+    assert not [f for f in pdf_fonts(card.data, tmp_path) if "Emoji" in f["name"]]
     assert len(card.data) < 1_500_000  # a subset, not the whole 20 MB font
+
+
+def test_rare_characters_and_emoji_in_a_name_print_as_themselves_not_boxes(client, make, prop, login_as, tmp_path):
+    """CJK Extension B (real in residents' names) and a composite emoji pasted from a phone."""
+    unit = make.unit(prop, "3", "1502", note="钥匙放前台 👨‍👩‍👧")
+    make.resident(unit, "陈𠀀𪚥")
+    make.resident(unit, "张三")
+    login_as(Role.SUPERVISOR)
+    card = client.get(f"/archive/units/{unit.id}/card.pdf").data
+    assert "陈𠀀𪚥" in pdf_text(card)
+    fonts = {f["name"].split("+")[-1] for f in pdf_fonts(card, tmp_path)}
+    assert "Noto-Color-Emoji" in fonts and any(name.startswith("HanaMin") for name in fonts), fonts
+    assert missing_glyphs(card) == 0
+
+
+def test_a_character_no_font_has_is_counted_as_missing(client, make, prop, login_as):
+    """The check above can fail: an unassigned code point has no glyph in any installed font."""
+    unit = make.unit(prop, "3", "1502")
+    make.resident(unit, "王\u0378")
+    login_as(Role.SUPERVISOR)
+    assert missing_glyphs(client.get(f"/archive/units/{unit.id}/card.pdf").data) >= 1
 
 
 def test_archive_card_renders_to_an_image(card, tmp_path):
