@@ -77,6 +77,8 @@ def create_app(config: dict | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
         STORAGE_DIR=str(Path(app.instance_path) / "files"),
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        # Any one text field (forms' own limits are far below: a few thousand characters at most).
+        MAX_FORM_MEMORY_SIZE=500_000,
         SCHEMA_CHECK=True,
         # How long a starting worker waits for an unreachable database (below gunicorn's 30 s boot timeout).
         DATABASE_WAIT_SECONDS=20,
@@ -240,7 +242,7 @@ def _register_error_pages(app: Flask) -> None:
         404: (_l("找不到页面"), _l("该页面或记录不存在，或不属于当前项目。")),
         405: (_l("请求方式不正确"), _l("请从页面上的按钮或链接进入。")),
         409: (_l("重复提交"), _l("这条记录已经提交过，但内容不同。请返回检查后重新填写。")),
-        413: (_l("文件太大"), _l("上传的文件超过了大小限制。")),
+        413: (_l("内容太大"), _l("提交的内容超过了大小限制。")),
         429: (_l("操作太频繁"), _l("请稍后再试。")),
         500: (_l("系统出错"), _l("服务器处理请求时出错，已记录。请稍后重试，或联系管理员。")),
     }
@@ -255,12 +257,24 @@ def _register_error_pages(app: Flask) -> None:
             title, text = messages.get(code, messages[500])
         if isinstance(getattr(error, "original_exception", None), sa.exc.OperationalError):
             return database_unavailable(error.original_exception)
+        if code == 413:
+            text = too_large()
+            if request.headers.get("X-Offline-Submit"):
+                return jsonify(error=text), 413  # the outbox shows it and keeps the item for the user
         try:
             return render_template("errors.html", code=code, title=title, text=text), code
         except Exception:  # the page's header needs the database too: draw it without
             app.logger.exception("the error page could not be drawn")
             db.session.rollback()
             return render_template("errors_plain.html", code=code, title=title, text=text), code
+
+    def too_large() -> str:
+        """What was too big, as far as the request tells before its form is read."""
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length and limit and request.content_length > limit:
+            return _("提交的内容共 %(size).1f MB，超过了 %(limit)s MB 的上限：请少传几张照片，或拍得小一些后重新提交。",
+                     size=request.content_length / 2**20, limit=f"{limit / 2**20:g}")
+        return _("有一项文字太长（超过 %(kb)d KB），请删减后重新提交。", kb=app.config["MAX_FORM_MEMORY_SIZE"] // 1000)
 
     def database_unavailable(error):
         """The database is down or unreachable: a Chinese page that needs no database, and 503 with a

@@ -105,7 +105,9 @@
       return { state: "conflict", error: data.error || "" };
     }
     if (response.status >= 500) return { state: "error", error: `HTTP ${response.status}` };
-    return { state: "failed", error: `HTTP ${response.status}` };
+    // Refused for good (413: too big, …): kept for the user, with the server's Chinese reason when it gave one.
+    const refused = await response.json().catch(() => ({}));
+    return { state: "failed", error: refused.error || `HTTP ${response.status}` };
   }
 
   // Record the outcome of a send on the item; returns the item (or null once it is sent).

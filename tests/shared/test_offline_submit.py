@@ -1,8 +1,10 @@
 """The server side of offline forms: one record per idempotency key, whatever the replays."""
+import io
 import threading
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from werkzeug.test import EnvironBuilder
 
 from models import IdempotencyKey, Role, db
 from models.tickets import Ticket
@@ -16,6 +18,17 @@ def _post(client, data, key=KEY, **headers):
         data=data,
         headers={"X-Idempotency-Key": key, "X-Offline-Submit": "1", "X-CSRFToken": client.csrf_token(), **headers},
     )
+
+
+def _multipart(client, data, headers):
+    """A large multipart post, as offline.js sends: the server stops reading at its limit, so the test
+    closes the spooled body itself."""
+    environ = EnvironBuilder(path="/tickets/new", method="POST", data=data, content_type="multipart/form-data",
+                             headers=headers).get_environ()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
 
 
 def _data(description="楼道灯不亮"):
@@ -90,6 +103,29 @@ def test_a_tablet_offline_for_two_days_keeps_its_times(client, prop, login_as):
     _post(client, _data(), **{"X-Client-Time": done.isoformat()})
     assert db.session.scalar(sa.select(Ticket)).received_at == done
     assert db.session.scalar(sa.select(IdempotencyKey)).refused_client_time == ""
+
+
+def test_a_text_too_long_for_any_form_is_refused_saying_so_in_chinese(client, prop, login_as):
+    """offline.js sends multipart: Werkzeug refuses a field over MAX_FORM_MEMORY_SIZE before the form's own
+    limits (which answer a urlencoded post beside the field)."""
+    login_as(Role.CONCIERGE)
+    token = client.csrf_token()
+    long_text = _data("漏" * 200_000)  # 600 kB
+    response = _multipart(client, long_text, {"X-Idempotency-Key": KEY, "X-Offline-Submit": "1", "X-CSRFToken": token})
+    assert response.status_code == 413
+    assert "有一项文字太长（超过 500 KB）" in response.json["error"]
+    page = _multipart(client, long_text, {"X-CSRFToken": token})
+    assert page.status_code == 413 and "有一项文字太长" in page.get_data(as_text=True)
+    assert _tickets() == 0
+
+
+def test_a_submission_over_the_request_limit_names_its_size(client, app, prop, login_as):
+    login_as(Role.CONCIERGE)
+    app.config["MAX_CONTENT_LENGTH"] = 2**18  # 0.25 MB here (25 MB as shipped); the body stays in memory
+    data = {**_data(), "photos": [(io.BytesIO(b"\xff" * 400_000), "big.jpg")]}
+    response = _post(client, data)
+    assert response.status_code == 413
+    assert "提交的内容共 0.4 MB，超过了 0.25 MB 的上限" in response.json["error"]
 
 
 def test_an_expired_login_is_401_not_a_redirect(client, prop):
