@@ -25,6 +25,7 @@ from blueprints.shared.modules import install
 from blueprints.shared.navigation import visible_nav
 from blueprints.shared.offline import keep_offline, mark_offline_page, new_idempotency_key
 from blueprints.shared.permissions import can, current_property
+from blueprints.shared.request import CleanRequest
 from blueprints.shared.security import add_security_headers
 from blueprints.shared.storage import init_storage
 from blueprints.shared.transaction import commit_or_roll_back
@@ -61,6 +62,7 @@ class SchemaBehindError(RuntimeError):
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CleanRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=os.environ.get(
