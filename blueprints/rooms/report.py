@@ -10,7 +10,7 @@ from models import clock
 from models.rooms import ServiceItem
 
 from ..shared.htmx import render
-from ..shared.lists import xlsx_response
+from ..shared.lists import as_text, xlsx_response
 from ..shared.localtime import today
 from ..shared.permissions import current_property, require
 from ..shared.printing import render_pdf
@@ -64,7 +64,7 @@ def report_xlsx():
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for line in [*report.rows, report.total]:
-        sheet.append([line.room.name if line.room else _("合计"), line.booked, line.held, round(line.hours, 1),
+        sheet.append([as_text(line.room.name) if line.room else _("合计"), line.booked, line.held, round(line.hours, 1),
                       line.use_rate, line.no_shows, line.cancelled,
                       *(line.served.get(item, 0) for item in ServiceItem), line.crockery_missing])
         sheet.cell(sheet.max_row, 5).number_format = "0.0%"

@@ -172,5 +172,10 @@ def _cell(sheet, value):
         return cell
     if value is None or isinstance(value, (int, float, Decimal, date)):
         return value
+    return as_text(value)
+
+
+def as_text(value) -> str:
+    """A cell's text that Excel will not read as a formula (every export writes text through this)."""
     text = str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text

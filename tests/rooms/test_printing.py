@@ -96,3 +96,11 @@ def test_a_no_show_counts_in_the_report(app, client, prop, staff, room, clock):
     line = dict(zip(rows[2], next(r for r in rows[3:] if r[0] == "大会议室")))
     assert (line["预订场次"], line["使用场次"], line["未签到释放"]) == (1, 0, 1)
     assert bookings()[0].occurrences[0].status is OccurrenceStatus.CONFIRMED  # shown as released, cron not run
+
+
+def test_a_room_name_that_looks_like_a_formula_is_exported_as_text(client, prop, staff, room):
+    room.name = '=HYPERLINK("http://evil.example","点我")'
+    db.session.commit()
+    client.login("desk")
+    rows = xlsx_rows(client.get(f"/rooms/report.xlsx?month={tomorrow(prop):%Y-%m}"))
+    assert "'" + room.name in [row[0] for row in rows]
