@@ -1,6 +1,7 @@
 """The organisation: properties (项目), their buildings, units, residents, departments and calendars."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -134,6 +135,10 @@ def mask_id_number(number: str | None) -> str:
     if len(number) < 8:
         return "*" * len(number)
     return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
+
+
+# Two to six latin letters typed in a search box may be a name's pinyin initials (杨华丽: yhl).
+PINYIN_INITIALS = re.compile(r"[A-Za-z]{2,6}")
 
 
 def name_initials(name: str) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import PropertyScoped, Timestamped, UTCDateTime, arrived_late, db
 from .clock import now
 from .enums import LabelledEnum, enum_type
-from .org import Department, Unit, mask_phone
+from .org import Department, Unit, mask_phone, name_initials
 from .users import User
 
 
@@ -95,6 +95,7 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     location: Mapped[str] = mapped_column(sa.String(100), default="")  # a public area, when no unit
     caller_name: Mapped[str] = mapped_column(sa.String(50), default="")
+    caller_initials: Mapped[str] = mapped_column(sa.String(50), default="")  # pinyin: 杨华丽 → yhl
     caller_phone: Mapped[str] = mapped_column(sa.String(20), default="", info={"sensitive": True})
     caller_phone_last4: Mapped[str] = mapped_column(sa.String(4), default="", index=True)
     description: Mapped[str] = mapped_column(sa.Text)
@@ -138,6 +139,9 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
     __table_args__ = (
         sa.Index("ix_tickets_property_status", "property_id", "status"),
         sa.Index("ix_tickets_property_received", "property_id", "received_at"),
+        # Callers by pinyin initials (LIKE 'yhl%'): on PostgreSQL a prefix needs the pattern operator class.
+        sa.Index("ix_tickets_caller_initials", "property_id", "caller_initials",
+                 postgresql_ops={"caller_initials": "text_pattern_ops"}),
         # The few tickets still open, newest first: the "未关闭" filter without reading the closed ones.
         sa.Index(
             "ix_tickets_open_received", "property_id", "received_at",
@@ -367,6 +371,7 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
 @sa.event.listens_for(Ticket, "before_update")
 def _ticket_search_keys(mapper, connection, ticket: Ticket) -> None:
     ticket.caller_phone_last4 = (ticket.caller_phone or "")[-4:]
+    ticket.caller_initials = name_initials(ticket.caller_name or "")
 
 
 class TicketEvent(PropertyScoped, db.Model):

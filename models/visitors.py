@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import PropertyScoped, Timestamped, UTCDateTime, db
 from .clock import now
 from .enums import LabelledEnum, enum_type
-from .org import IdType, Unit, mask_id_number, mask_phone
+from .org import IdType, Unit, mask_id_number, mask_phone, name_initials
 from .users import User
 
 
@@ -29,6 +29,7 @@ class Visitor(PropertyScoped, Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50))
+    name_initials: Mapped[str] = mapped_column(sa.String(50), default="")  # pinyin: 张飞 → zf
     id_type: Mapped[IdType] = mapped_column(enum_type(IdType), default=IdType.RESIDENT_ID)
     # Kept whole for the retention period (police enquiries), shown masked, then wiped by the purge.
     id_number: Mapped[str] = mapped_column(sa.String(40), default="", info={"sensitive": True})
@@ -112,3 +113,9 @@ class BlockEntry(PropertyScoped, Timestamped, db.Model):
 
     def __str__(self) -> str:
         return self.plate or self.name
+
+
+@sa.event.listens_for(Visitor, "before_insert")
+@sa.event.listens_for(Visitor, "before_update")
+def _visitor_search_keys(mapper, connection, visit: Visitor) -> None:
+    visit.name_initials = name_initials(visit.name or "")

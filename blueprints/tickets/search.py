@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from models import Role, Unit, clock, db
+from models.org import PINYIN_INITIALS
 from models.tickets import Ticket, TicketCategory, TicketSettings, TicketStatus, WORK_STATUSES
 
 from ..shared.lists import ListFilter
@@ -98,6 +99,8 @@ class TicketFilter(ListFilter):
             Ticket.description.icontains(q, autoescape=True),
             Ticket.caller_name.icontains(q, autoescape=True),
         ]
+        if PINYIN_INITIALS.fullmatch(q):
+            conditions.append(Ticket.caller_initials.startswith(q.lower(), autoescape=True))
         if re.fullmatch(r"[A-Za-z]*-?\d+[-\s]\w+", q):
             # The units' ids first: as a sub-select inside the OR, the planner cannot tell how few
             # tickets it picks, and reads the whole table instead of using the indexes.

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from models import Property, Unit, User, clock, db
 from models.notifications import notify
+from models.org import PINYIN_INITIALS
 from models.visitors import BlockEntry, ExpectedGuest, Visitor
 
 from ..shared.lists import ListFilter
@@ -40,6 +41,7 @@ class VisitorFilter(ListFilter):
             q = self.q
             stmt = stmt.where(sa.or_(
                 Visitor.name.contains(q, autoescape=True), Visitor.plate.icontains(q, autoescape=True),
+                Visitor.name_initials.startswith(q.lower(), autoescape=True) if PINYIN_INITIALS.fullmatch(q) else sa.false(),
                 Visitor.pass_no == q,
                 Visitor.unit_id.in_(sa.select(Unit.id).where(Unit.archive_no.icontains(unit_term(q), autoescape=True))),
             ))
