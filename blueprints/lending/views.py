@@ -43,7 +43,14 @@ def history():
 def _choices(form: LendForm) -> list[LendableItem]:
     items = db.session.scalars(scoped(LendableItem).where(LendableItem.active)
                                .order_by(LendableItem.kind, LendableItem.name)).all()
-    form.item.choices = [SelectChoice(i.id, i.name) for i in items]
+    stocks = {s.item.id: s for s in stock(current_property().id)}
+
+    def label(i: LendableItem) -> str:
+        hand = stocks[i.id].on_hand if i.id in stocks else 0
+        deposit = _("，押金 %(d)s 元", d=i.deposit) if i.deposit else ""
+        return _("%(name)s（在库 %(n)d%(deposit)s）", name=i.name, n=hand, deposit=deposit)
+
+    form.item.choices = [SelectChoice(i.id, label(i)) for i in items]
     pieces = db.session.scalars(scoped(LendablePiece).join(LendablePiece.item).where(
         LendablePiece.active, LendableItem.active).order_by(LendableItem.name, LendablePiece.code)).all()
     form.piece.choices = [SelectChoice(0, _("（自动）"))] + [SelectChoice(p.id, f"{p.item.name} {p.code}") for p in pieces]
@@ -77,8 +84,7 @@ def lend_view():
             else:
                 flash(_("已借出 %(what)s 给 %(who)s（%(n)s）", what=loan.what, who=loan.borrower, n=loan.number), "success")
                 return redirect(url_for("lending.index"))
-    stocks = {s.item.id: s for s in stock(current_property().id)}
-    return render("lending/lend.html", form=form, items=items, stocks=stocks,
+    return render("lending/lend.html", form=form,
                   status=INVALID if request.method == "POST" else 200)
 
 

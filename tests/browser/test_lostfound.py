@@ -107,7 +107,7 @@ def test_found_phone_offline_approved_claimed_umbrella_lent_held_item_collected(
     # An umbrella to a known unit in four inputs: unit, item, due preset, signature.
     page.goto("/lending/lend")
     page.get_by_role("textbox", name="房号").fill("3-1502")
-    page.locator("#field-item label", has_text="雨伞").click()
+    page.get_by_text(re.compile("^雨伞（在库")).click()
     page.get_by_text("2 小时后", exact=True).click()
     sign(page, page.get_by_role("img", name="借用人签名"))
     page.get_by_role("button", name="确认借出").click()
@@ -116,7 +116,7 @@ def test_found_phone_offline_approved_claimed_umbrella_lent_held_item_collected(
     # A second one with a deposit, which comes back damaged: the deposit is kept.
     page.goto("/lending/lend")
     page.get_by_role("textbox", name="房号").fill("3-1502")
-    page.locator("#field-item label", has_text="雨伞").click()
+    page.get_by_text(re.compile("^雨伞（在库")).click()
     page.get_by_text("借用人、押金、指定时间、编号").click()
     page.get_by_label("押金（元）").fill("20")
     page.get_by_label("押金收据号").fill("SJ0001")
