@@ -10,6 +10,7 @@ from models.lending import Condition, LendableItem, LendablePiece, Loan, LoanErr
 
 from ..shared.htmx import INVALID, render
 from ..shared.localtime import zone
+from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import can, current_property, get_or_404, require, scoped
 from ..shared.photos import save_photos
 from . import bp
@@ -59,7 +60,9 @@ def _choices(form: LendForm) -> list[LendableItem]:
 
 @bp.route("/lend", methods=["GET", "POST"])
 @require("lending.work")
+@offline_submit
 def lend_view():
+    """Offline-capable: a loan made without network is judged when it arrives (stock, due time)."""
     form = LendForm()
     items = _choices(form)
     if request.method == "GET":
@@ -68,7 +71,7 @@ def lend_view():
         if request.args.get("item", "").isdigit():
             form.item.data = int(request.args["item"])
     if form.validate_on_submit():
-        prop, now = current_property(), clock.now()
+        prop, now = current_property(), client_time()
         item = lock_item(prop.id, form.item.data)
         if item is None:
             form.item.errors.append(_("请从列表中选择"))
@@ -106,6 +109,7 @@ def loan(loan_id: int):
 
 @bp.post("/loans/<int:loan_id>/return")
 @require("lending.work")
+@offline_submit
 def give_back(loan_id: int):
     loan = _locked_loan(loan_id)
     if loan.returned_at is not None:
@@ -116,7 +120,7 @@ def give_back(loan_id: int):
         try:
             take_back(loan, condition=Condition(form.condition.data), note=form.note.data,
                       outcome=form.deposit_outcome.data, kept_reason=form.deposit_kept_reason.data,
-                      by=current_user, at=clock.now())
+                      by=current_user, at=client_time())
         except LoanError as error:
             flash(str(error), "error")
             return redirect(url_for("lending.loan", loan_id=loan.id))

@@ -206,3 +206,21 @@ def test_the_database_refuses_more_out_than_in_stock(umbrella):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_loan_and_its_return_sent_offline_are_taken_once_at_the_device_time(client, desk, umbrella):
+    lent_at = clock.now().replace(microsecond=0) - timedelta(minutes=30)
+    headers = {"X-Idempotency-Key": "l" * 32, "X-Offline-Submit": "1", "X-CSRFToken": client.csrf_token(),
+               "X-Client-Time": lent_at.isoformat()}
+    data = {"unit": "3-1502", "item": str(umbrella.id), "due": "2h", "signature": signature_url()}
+    first = client.post("/lending/lend", data=data, headers=headers)
+    again = client.post("/lending/lend", data=data, headers=headers)
+    assert first.status_code == again.status_code == 201 and again.json["replayed"] is True
+    [loan] = loans()
+    assert loan.lent_at == lent_at and loan.due_at == lent_at + timedelta(hours=2)
+    back = {**headers, "X-Idempotency-Key": "r" * 32, "X-Client-Time": (lent_at + timedelta(minutes=10)).isoformat()}
+    for _n in range(2):
+        assert client.post(f"/lending/loans/{loan.id}/return", data={"condition": "good"}, headers=back).status_code == 201
+    db.session.refresh(loan)
+    db.session.refresh(umbrella)
+    assert loan.returned_at == lent_at + timedelta(minutes=10) and umbrella.out_count == 0
