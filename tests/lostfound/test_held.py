@@ -10,6 +10,7 @@ from models import Attachment, Role, clock, db
 from models.lending import LendableItem, LendableKind, Tracking
 from models.lostfound import HeldItem, HeldStatus
 
+from ..pdf import pdf_text
 from .helpers import photo, signature_url
 
 HELD = {"description": "钥匙一串（3 把）", "for_name": "周建国", "for_phone": "", "unit": "3-1502",
@@ -108,6 +109,24 @@ def test_the_handover_lists_what_is_out_until_it_comes_back(client, desk, prop):
         assert [i.section for i in loans] == ["借出未还（已超期）", "借出未还"] and "押金 20.00 元" in loans[0].text
         assert len(valuables_in_safe(Shift)) == 1 and len(held_items(Shift)) == 1 and past_retention(Shift) == []
 
+    # Handed over: the sheet the supervisor prints lists them too.
+    from tests.journal.test_shifts import answer_all
+    answer_all(client, db.session.get(JournalShift, shift_id))
+    assert client.post_form(f"/journal/shifts/{shift_id}/hand-over", {"notes": ""}).status_code == 302
+    sheet = pdf_text(client.get(f"/journal/shifts/{shift_id}/handover.pdf").data).replace("\n", "")
+    for expected in ("代为保管物品", "钥匙一串", "保险柜内失物", "黑色手机", "借出未还（已超期）", "雨伞 借给 HY-3-1502"):
+        assert expected in sheet, expected
+
     assert collect(client, item).status_code == 302
-    page = client.get(f"/journal/shifts/{shift_id}").get_data(as_text=True)
-    assert "钥匙一串" not in page
+    assert "钥匙一串" not in "".join(i.text for i in held_items_now(prop))
+
+
+def held_items_now(prop):
+    from blueprints.lostfound.handover import held_items
+
+    class Shift:
+        property_id = prop.id
+
+    from flask import current_app
+    with current_app.test_request_context():
+        return held_items(Shift)
