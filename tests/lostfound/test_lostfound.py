@@ -173,7 +173,6 @@ def test_two_desks_claiming_one_item_at_once_release_it_once(app, client, desk):
 
 
 def test_lost_reports_and_found_items_show_each_other_as_matches(client, desk):
-    from blueprints.shared.localtime import today  # noqa: F401 - imported for the request-less default below
     item = register(client)
     response = client.post_form("/lost-found/lost/new", {
         "category": "wallet", "description": "灰色书包", "lost_place": "3 栋", "lost_on": item.found_at.date().isoformat(),
