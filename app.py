@@ -48,6 +48,8 @@ MODULES = [
     "blueprints.patrols",
     "blueprints.visitors",
     "blueprints.parcels",
+    "blueprints.lostfound",
+    "blueprints.lending",
     "blueprints.decoration",
     "blueprints.rooms",
     "blueprints.archive",

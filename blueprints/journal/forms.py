@@ -18,8 +18,19 @@ class CheckForm(FlaskForm):
     note = StringField(_l("情况说明"), validators=[max_length(500)])
 
 
+class EventKindField(RadioField):
+    """The kinds a journal event is recorded as today. 代为保管 is no longer one (older events keep it):
+    an item held for an owner is registered as such, with its photo, place and the collector's signature."""
+
+    def pre_validate(self, form):
+        if self.data == EventKind.HELD_ITEM.value:
+            raise ValidationError(_l("代为保管物品请在「代为保管登记」中登记（拍照、记录存放位置，领取时签名）"))
+        super().pre_validate(form)
+
+
 class EventForm(FlaskForm):
-    kind = RadioField(_l("类型"), choices=EventKind.choices(), default=EventKind.GENERAL.value, validators=[choose()])
+    kind = EventKindField(_l("类型"), choices=[c for c in EventKind.choices() if c.value != EventKind.HELD_ITEM.value],
+                          default=EventKind.GENERAL.value, validators=[choose()])
     text = TextAreaField(_l("内容"), validators=[required(), max_length(2000)])
     unit = UnitField(_l("房号"), validators=[max_length(40)], description=_l("涉及某户时填写，如 3-1502"))
     photos = PhotosField()

@@ -1,6 +1,6 @@
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,8 @@ from ..shared.forms import EmptyForm
 from ..shared.handover import compile_handover
 from ..shared.htmx import INVALID, is_htmx, render
 from ..shared.offline import client_time, offline_submit
-from ..shared.permissions import current_property, current_roles, get_or_404, require, scoped
+from ..shared.modules import platform
+from ..shared.permissions import can, current_property, current_roles, get_or_404, require, scoped
 from ..shared.photos import save_photos
 from . import bp
 from .forms import CheckForm, ConfirmForm, EventForm, HandOverForm, OpenShiftForm, ReviseEventForm
@@ -70,8 +71,21 @@ def render_shift(shift: Shift, *, event_form=None, handover_form=None, confirm_f
         photos={e.id: attachments_of(e) for e in shift.events},
         check_errors=check_errors or {},
         typed_notes=typed_notes or {},
+        held_form=_held_form(),
         status=status,
     )
+
+
+# Items held for owners are registered by lost-and-found (photo, place, signature on collection); the
+# journal leads there when that module is installed. Older held-item events stay in the journal's history.
+HELD_FORM = "lostfound.held_new"
+
+
+def _held_form() -> str | None:
+    if HELD_FORM in current_app.view_functions and HELD_FORM.split(".")[0] + ".work" in platform().permissions \
+            and can(HELD_FORM.split(".")[0] + ".work"):
+        return url_for(HELD_FORM)
+    return None
 
 
 @bp.get("/shifts/<int:shift_id>")

@@ -91,7 +91,13 @@ def test_handover_needs_the_checklist_then_compiles_open_items_and_the_next_shif
     client.post_form("/tickets/new", {"category": "repair", "unit": "3-1502", "description": "阳台漏水",
                                       "source": "phone", "nature": "normal", "caller_name": "张三",
                                       "caller_phone": "13812345678"})
-    client.post_form(f"/journal/shifts/{shift.id}/events", {"kind": "held_item", "text": "3-1502 业主钥匙一串代保管", "unit": "3-1502"})
+    # An item held for an owner: the journal leads to its own form (lost-and-found), no longer an event kind.
+    page = client.get(f"/journal/shifts/{shift.id}").get_data(as_text=True)
+    assert 'href="/lost-found/held/new"' in page and 'value="held_item"' not in page
+    old_kind = client.post_form(f"/journal/shifts/{shift.id}/events", {"kind": "held_item", "text": "钥匙", "unit": "3-1502"})
+    assert old_kind.status_code == 422 and "代为保管登记" in old_kind.get_data(as_text=True)
+    assert client.post_form("/lost-found/held/new", {"description": "业主钥匙一串代保管", "for_name": "张三", "unit": "3-1502",
+                                                     "left_by_kind": "owner", "storage_place": "前台抽屉"}).status_code == 302
     assert client.post_form(f"/journal/shifts/{shift.id}/hand-over", {"notes": "电梯维保明早 9 点"}).status_code == 302
     db.session.refresh(shift)
     sections = {item["section"] for item in shift.handover_items}
