@@ -44,6 +44,7 @@ MODULES = [
     "blueprints.patrols",
     "blueprints.visitors",
     "blueprints.parcels",
+    "blueprints.keys",
     "blueprints.decoration",
     "blueprints.rooms",
     "blueprints.archive",
