@@ -4,7 +4,7 @@ stock-takes (盘点) and the printed 钥匙借用登记表."""
 from flask import Blueprint, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..shared.modules import AdminLink, ApprovalKind, DeskStat, Module, NavItem, Panel, QuickAction, Setting, grant
+from ..shared.modules import AdminLink, ApprovalKind, DeskStat, Module, NavItem, Panel, QuickAction, Setting, UnitRecord, grant
 from ..shared.permissions import A, C, L, S
 
 bp = Blueprint("keys", __name__, url_prefix="/keys")
@@ -41,6 +41,7 @@ module = Module(
         "KEYS_GRACE_MINUTES": Setting({"default": 15}, "minutes past due before the supervisor is told, by class"),
     },
     commands=[cli.notify_overdue_command],
+    unit_records=[UnitRecord("keys/_unit_record.html", services.unit_record, "keys.view")],
     approvals=[ApprovalKind(services.APPROVAL_KIND, _l("钥匙借用"), "keys.approve", services.request_decided,
                             lambda approval: url_for("keys.request_page", request_id=approval.subject_id))],
 )

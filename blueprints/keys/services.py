@@ -326,8 +326,16 @@ class LoanFilter(ListFilter):
         return stmt
 
 
-def unit_uses(unit: Unit) -> list[KeyLoan]:
-    """Every loan of the unit's entrusted keys, newest first: the unit archive's key record."""
-    return list(db.session.scalars(
+def unit_record(unit: Unit) -> dict:
+    """The unit's entrusted keys, their authorisations and every use of them, newest first: what the
+    unit's archive page shows of the keys."""
+    keys = list(db.session.scalars(sa.select(Key).where(Key.unit_id == unit.id).order_by(Key.tag)))
+    authorisations = {key.id: [] for key in keys}
+    for authorisation in db.session.scalars(
+            sa.select(KeyAuthorisation).where(KeyAuthorisation.key_id.in_(authorisations))
+            .order_by(KeyAuthorisation.id.desc())):
+        authorisations[authorisation.key_id].append(authorisation)
+    uses = list(db.session.scalars(
         sa.select(KeyLoan).join(KeyLoan.key).where(Key.unit_id == unit.id).order_by(KeyLoan.issued_at.desc())
-    ))
+    )) if keys else []
+    return {"entrusted": keys, "authorisations": authorisations, "uses": uses}
