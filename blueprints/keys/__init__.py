@@ -9,7 +9,7 @@ from ..shared.permissions import A, C, L, S
 
 bp = Blueprint("keys", __name__, url_prefix="/keys")
 
-from . import cli, demo, handover, panels, printing, services, views  # noqa: E402,F401 - views register their routes
+from . import cli, counts, demo, handover, panels, printing, services, views  # noqa: E402,F401 - views register their routes
 
 module = Module(
     "keys", bp, _l("钥匙"),

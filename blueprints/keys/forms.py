@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange
 
-from models import Building, clock
+from models import Building, clock, db
 from models.keys import BorrowerKind, KeyClass, KeyStatus
 
 from ..shared.forms import (
@@ -19,7 +19,6 @@ from ..shared.forms import (
 from ..shared.permissions import current_property, scoped
 from ..shared.photos import PhotosField
 from ..shared.signatures import SignatureField
-from models import db
 
 
 def optional_id(value):
@@ -130,10 +129,6 @@ class AuthorisationForm(FlaskForm):
         uploads = [f for f in (field.data or []) if getattr(f, "filename", "")]
         if not uploads and not self.signature.data:
             raise ValidationError(_l("请业主当面签名，或拍摄业主签字的委托书"))
-
-
-class CancelForm(FlaskForm):
-    pass
 
 
 class TickForm(FlaskForm):

@@ -2,7 +2,6 @@
 钥匙借用登记表 of a day or a month, with the borrowers' signatures."""
 from datetime import date
 
-import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
 
@@ -13,7 +12,7 @@ from ..shared.localtime import requested_day, today
 from ..shared.permissions import current_property, require, scoped
 from ..shared.printing import day_register_number, qr_svg, render_pdf
 from . import bp
-from .services import label_content
+from .services import REGISTER_ORDER, label_content
 
 
 def _classes() -> list[KeyClass]:
@@ -23,7 +22,7 @@ def _classes() -> list[KeyClass]:
 
 def _keys(classes: list[KeyClass]) -> list[Key]:
     return list(db.session.scalars(
-        scoped(Key).where(Key.key_class.in_(classes)).order_by(Key.key_class, sa.func.length(Key.tag), Key.tag)))
+        scoped(Key).where(Key.key_class.in_(classes)).order_by(*REGISTER_ORDER)))
 
 
 @bp.get("/list.pdf")

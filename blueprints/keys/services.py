@@ -26,6 +26,8 @@ from ..shared.signatures import SignatureField, save_signature
 from ..shared.units import unit_term
 
 APPROVAL_KIND = "keys.loan"
+# Keys as the register lists them: by class in the order the classes are declared, then tag (P-2 before P-10).
+REGISTER_ORDER = (sa.case({c: n for n, c in enumerate(KeyClass)}, value=Key.key_class), sa.func.length(Key.tag), Key.tag)
 
 
 def approval_classes() -> set[KeyClass]:
@@ -263,7 +265,7 @@ class KeyFilter(ListFilter):
     params = {"key_class": "class"}
 
     def select(self) -> sa.Select:
-        return self.apply(scoped(Key).outerjoin(Key.unit).order_by(Key.key_class, sa.func.length(Key.tag), Key.tag))
+        return self.apply(scoped(Key).outerjoin(Key.unit).order_by(*REGISTER_ORDER))
 
     def where(self, stmt: sa.Select) -> sa.Select:
         if self.key_class in {c.value for c in KeyClass}:

@@ -17,7 +17,7 @@ from ..shared.permissions import current_property, get_or_404, require, scoped
 from ..shared.photos import save_photos
 from ..shared.signatures import save_signature
 from . import bp
-from .forms import AuthorisationForm, CancelForm, KeyForm, LoanForm, ReturnForm
+from .forms import AuthorisationForm, KeyForm, LoanForm, ReturnForm
 from .services import (
     KEY_STATES, KeyFilter, LoanDetails, LoanFilter, approval_classes, approval_of, ask, cancel_request, find_key, issue, lock_loan,
     needs_approval, open_loan, open_request, overdue_loans, take_back,
@@ -227,7 +227,7 @@ def return_key():
 @require("keys.view")
 def request_page(request_id: int):
     req = get_or_404(KeyRequest, request_id)
-    return render("keys/request.html", req=req, approval=approval_of(req), cancel_form=CancelForm())
+    return render("keys/request.html", req=req, approval=approval_of(req))
 
 
 @bp.post("/requests/<int:request_id>/cancel")
