@@ -214,10 +214,7 @@ def approval_of(request: KeyRequest) -> Approval | None:
 def cancel_request(request: KeyRequest) -> None:
     if not request.open:
         raise KeyRefused(_("该申请%(s)s，不能撤销", s=request.status.label))
-    request.status = RequestStatus.CANCELLED
-    approval = approval_of(request)
-    if approval is not None and approval.pending:
-        db.session.delete(approval)
+    request.status = RequestStatus.CANCELLED  # a decision still to come changes nothing (request_decided)
     db.session.flush()
 
 

@@ -70,3 +70,12 @@ def test_an_authorised_person_takes_the_key_and_the_unit_archive_shows_each_use(
     client.post_form("/keys/return", return_form("Y-01"))
     page = client.get(f"/archive/units/{cabinet['Y-01'].unit_id}").get_data(as_text=True)
     assert "委托钥匙" in page and loan.number in page and "李阿姨" in page and "张三 授权 李阿姨、张小明" in page
+
+
+def test_a_revoked_authorisation_is_kept_but_no_longer_lets_the_key_out(client, staff, cabinet, authorised):
+    client.login("desk")
+    assert client.post_form(f"/keys/authorisations/{authorised.id}/revoke").status_code == 302
+    db.session.refresh(authorised)
+    assert authorised.revoked_at is not None
+    assert "已撤销" in client.get(f"/keys/{cabinet['Y-01'].id}").get_data(as_text=True)
+    assert client.post_form("/keys/issue", {**loan_form("Y-01"), **ENTRUSTED}).status_code == 422

@@ -157,3 +157,22 @@ def test_a_refused_request_lets_nobody_take_the_key(client, staff, cabinet):
     response = client.post_form("/keys/issue", loan_form("P-01"))
     assert response.status_code == 302 and response.headers["Location"].startswith("/keys/requests/")  # asks anew
     assert loans() == []
+
+
+def test_a_cancelled_request_frees_the_key_for_a_new_one(client, staff, cabinet):
+    client.login("desk")
+    client.post_form("/keys/issue", loan_form("P-01", signature=""))
+    db.session.rollback()
+    req = db.session.scalar(sa.select(KeyRequest))
+    assert client.post_form(f"/keys/requests/{req.id}/cancel").status_code == 302
+    db.session.rollback()
+    assert db.session.get(KeyRequest, req.id).status is RequestStatus.CANCELLED
+    client.post_form("/logout")
+    client.login("boss")
+    approval = db.session.scalar(sa.select(Approval))
+    client.post_form(f"/approvals/{approval.id}/decide", {"decision": "approve", "note": ""})
+    db.session.rollback()
+    assert db.session.get(KeyRequest, req.id).status is RequestStatus.CANCELLED  # approving it afterwards changes nothing
+    client.post_form("/logout")
+    client.login("desk")
+    assert client.post_form("/keys/issue", loan_form("P-01", signature="")).status_code == 302

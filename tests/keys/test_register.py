@@ -7,6 +7,7 @@ from models.keys import Key, KeyClass
 
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text
 from ..xlsx import xlsx_records
+from .conftest import loan_form
 
 KEY = {"tag": "p-09", "key_class": "plant", "opens": "屋顶风机房", "building_id": "", "floor": "RF", "unit": "",
        "cabinet": "a", "hook": "09", "copies": "2", "status": "active", "note": ""}
@@ -72,3 +73,30 @@ def test_the_key_list_of_a_class_and_the_labels_print_in_chinese(client, staff, 
     assert_cjk_font_embedded_as_subset(pdf, tmp_path)
     labels = pdf_text(client.get("/keys/labels.pdf").data)
     assert "钥匙牌二维码标签" in labels and "G-01" in labels and "P-01" in labels
+
+
+def test_a_supervisor_edits_a_key_and_the_change_is_audited(client, staff, cabinet):
+    client.login("boss")
+    key = cabinet["G-01"]
+    response = client.post_form(f"/keys/{key.id}/edit", {**KEY, "tag": "G-01", "key_class": "public",
+                                                          "opens": "3 号楼天台门（新锁）", "status": "lost"})
+    assert response.status_code == 302
+    db.session.refresh(key)
+    assert key.opens == "3 号楼天台门（新锁）" and key.status.value == "lost"
+    assert "遗失" in client.get(f"/keys/{key.id}").get_data(as_text=True)
+    assert client.post_form("/keys/issue", {"tag": "G-01"}).status_code == 422  # a lost key is not lent
+
+
+def test_records_of_another_property_are_not_found(client, make, staff, cabinet):
+    client.login("desk")
+    client.post_form("/keys/issue", loan_form("G-01"))
+    client.post_form("/keys/issue", loan_form("P-01", signature=""))
+    client.post_form("/logout")
+    tower = make.property("HD", "恒宇大厦")
+    make.user("other", {tower: [Role.SUPERVISOR]})
+    client.login("other")
+    for path in ("/keys/loans/1", "/keys/requests/1", f"/keys/{cabinet['Y-01'].id}/authorisations/new"):
+        assert client.get(path).status_code == 404, path
+    assert client.post_form("/keys/requests/1/cancel").status_code == 404
+    assert "周师傅" not in client.get("/keys/loans").get_data(as_text=True)
+    assert client.get("/keys/issue?request=1").get_data(as_text=True).count("水泵保养") == 0
