@@ -233,9 +233,8 @@ class KeyCount(PropertyScoped, Timestamped, db.Model):
     started_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Frozen when finished: [{"tag", "opens", "position", "finding", "note"}], finding one of FINDINGS.
+    # Frozen when finished: [{"tag", "opens", "position", "finding", "note"}], finding one of counts.FINDINGS.
     result: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
-    note: Mapped[str] = mapped_column(sa.String(300), default="")
 
     started_by: Mapped[User] = relationship()
     items: Mapped[list[KeyCountItem]] = relationship(back_populates="count", cascade="all, delete-orphan",

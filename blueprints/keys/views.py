@@ -188,7 +188,11 @@ def issue_key():
     recent = db.session.scalars(scoped(KeyLoan).where(KeyLoan.issued_by_id == current_user.id)
                                 .order_by(KeyLoan.id.desc()).limit(8)).all()
     status = INVALID if request.method == "POST" else 200
-    return render("keys/issue.html", form=form, key=key, req=req, recent=recent, status=status,
+    entrusted = db.session.scalars(
+        scoped(KeyAuthorisation).where(KeyAuthorisation.key_id == key.id, KeyAuthorisation.revoked_at.is_(None))
+        .order_by(KeyAuthorisation.valid_until.desc())
+    ).all() if key is not None and key.key_class is KeyClass.ENTRUSTED else []
+    return render("keys/issue.html", form=form, key=key, req=req, recent=recent, status=status, entrusted=entrusted,
                   approval_classes=sorted(approval_classes(), key=list(KeyClass).index))
 
 

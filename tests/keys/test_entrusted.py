@@ -79,3 +79,9 @@ def test_a_revoked_authorisation_is_kept_but_no_longer_lets_the_key_out(client, 
     assert authorised.revoked_at is not None
     assert "已撤销" in client.get(f"/keys/{cabinet['Y-01'].id}").get_data(as_text=True)
     assert client.post_form("/keys/issue", {**loan_form("Y-01"), **ENTRUSTED}).status_code == 422
+
+
+def test_the_issue_form_shows_the_desk_whom_the_owner_named(client, staff, cabinet, authorised):
+    client.login("desk")
+    page = client.get("/keys/issue?tag=Y-01").get_data(as_text=True)
+    assert "业主 张三 授权 李阿姨、张小明 领取，用于保洁入户" in page
