@@ -50,6 +50,7 @@ MODULES = [
     "blueprints.parcels",
     "blueprints.lostfound",
     "blueprints.lending",
+    "blueprints.keys",
     "blueprints.decoration",
     "blueprints.rooms",
     "blueprints.archive",

@@ -7,7 +7,8 @@ from models.audit import log_reveal
 from ..auth.sessions import password_confirmed
 from ..shared.htmx import render
 from ..shared.lists import natural_order
-from ..shared.permissions import get_or_404, require, scoped
+from ..shared.modules import platform
+from ..shared.permissions import can, get_or_404, require, scoped
 from ..shared.printing import cjk_font_families, render_pdf
 from . import bp
 from .services import UnitFilter
@@ -25,7 +26,13 @@ def units():
 @bp.get("/units/<int:unit_id>")
 @require("archive.view")
 def unit(unit_id: int):
-    return render("archive/unit.html", unit=get_or_404(Unit, unit_id), fonts_ok=bool(cjk_font_families()))
+    unit = get_or_404(Unit, unit_id)
+    return render("archive/unit.html", unit=unit, records=unit_records(unit), fonts_ok=bool(cjk_font_families()))
+
+
+def unit_records(unit: Unit) -> list[tuple[str, dict]]:
+    """What the modules hold about the unit (entrusted keys' uses, …), for whoever may see it."""
+    return [(record.template, record.context(unit)) for record in platform().unit_records if can(record.permission)]
 
 
 @bp.post("/residents/<int:resident_id>/reveal")
@@ -37,6 +44,7 @@ def reveal(resident_id: int):
     log_reveal(resident, ["phone", "id_number"])
     # htmx swaps in the resident's row; a browser without it gets the unit's page with the row shown whole.
     return render("archive/unit.html", "resident_row", resident=resident, revealed_id=resident.id, unit=resident.unit,
+                  records=unit_records(resident.unit),
                   fonts_ok=bool(cjk_font_families()))
 
 

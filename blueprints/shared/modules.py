@@ -2,7 +2,7 @@
 
 Each module's `blueprints/<name>/__init__.py` ends with `module = Module(...)`: its blueprint, its
 permissions by role, its menu entry, dashboard panels, counts and quick actions on the lobby's desk
-panel, cards on the administration page, shift-handover sources, who may see its records' files, demo data, audit field labels, form-number codes, settings with their
+panel, cards on the administration page, shift-handover sources, sections of a unit's archive page, who may see its records' files, demo data, audit field labels, form-number codes, settings with their
 defaults, cron commands and approval kinds. app.py lists the modules; `install` wires each one into the
 app and `check` refuses to start an app whose declarations do not add up. Everything that lists what
 the modules offer (menus, dashboard, handover, the permission page) asks `platform()`.
@@ -57,6 +57,16 @@ class Panel:
     roles: frozenset[Role] = frozenset(Role)
     permission: str | None = None
     order: int = 50
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """A section a module adds to a unit's archive page (业户档案): its records about that unit, shown to
+    users holding `permission`; `context(unit)` is called only when it is shown."""
+
+    template: str
+    context: Callable[[Any], dict]
+    permission: str
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,7 @@ class Module:
     settings: dict[str, Setting] = field(default_factory=dict)
     commands: list[click.Command] = field(default_factory=list)
     approvals: list[ApprovalKind] = field(default_factory=list)
+    unit_records: list[UnitRecord] = field(default_factory=list)
 
 
 class DeclarationError(RuntimeError):
@@ -195,6 +206,10 @@ class Platform:
         return self._all("admin")
 
     @property
+    def unit_records(self) -> list[UnitRecord]:
+        return self._all("unit_records")
+
+    @property
     def handover_sources(self) -> list[Callable]:
         return self._all("handover")
 
@@ -212,6 +227,7 @@ class Platform:
         named += [(f"panel {panel.template}", panel.permission) for panel in self.panels if panel.permission]
         named += [(f"approval {kind.key}", kind.permission) for kind in self.approval_kinds.values()]
         named += [(f"attachments of {table}", permission) for table, permission in self.attachments.items()]
+        named += [(f"unit record {record.template}", record.permission) for record in self.unit_records]
         unknown = [f"{where} needs {name!r}" for where, name in named if name not in self.permissions]
         if unknown:
             raise DeclarationError("undeclared permissions: " + "; ".join(unknown))

@@ -1,7 +1,7 @@
 """login sessions
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 02:30:00
 
 Wrong passwords are counted in the database (login_failures), so every worker and host throttles alike.
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ def menu(page: str) -> list[str]:
 def test_the_lobby_sees_its_modules_with_the_desks_in_one_menu(client, login_as):
     login_as(Role.LOBBY)
     assert menu(client.get("/dashboard").get_data(as_text=True)) == [
-        "工作台", "报事", "前台", "值班", "访客", "包裹", "失物", "借用", "楼层", "巡查", "装修", "会议室", "业户档案"]
+        "工作台", "报事", "前台", "值班", "访客", "包裹", "失物", "借用", "钥匙", "楼层", "巡查", "装修", "会议室", "业户档案"]
 
 
 def test_a_group_with_one_entry_for_the_role_is_that_entry(client, login_as):
