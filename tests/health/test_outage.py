@@ -77,3 +77,5 @@ def test_a_worker_started_during_an_outage_serves_once_the_database_is_back(tmp_
     started = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
     assert len(tries) == 3
     assert started.test_client().get("/healthz").status_code == 200
+    with started.app_context():
+        db.engine.dispose()
