@@ -1,6 +1,6 @@
 """The booking request (会议室使用申请单): what is booked, and every kind of bad input refused with a Chinese
 message beside its field, nothing typed lost."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -261,9 +261,10 @@ def test_a_booking_of_another_property_is_404(client, make, prop, room, post_boo
     assert "大会议室" not in html
 
 
-def test_a_request_sent_late_from_the_outbox_is_judged_when_it_arrives(client, prop, room):
+def test_a_request_sent_late_from_the_outbox_is_judged_when_it_arrives(client, prop, room, clock):
     """Kept on a tablet without network while its meeting began: the device's time says when it was
     asked, but the room is judged as it is when the request arrives."""
+    clock.move_to(datetime.combine(local_today(prop), time(10, 0), prop.zone))  # a meeting within one day
     client.login("desk")
     asked = now() - timedelta(hours=1)
     start = (now() - timedelta(minutes=30)).astimezone(prop.zone)
