@@ -73,6 +73,15 @@ class PatrolRoute(PropertyScoped, Timestamped, db.Model):
         return self.name
 
 
+class Presence(LabelledEnum):
+    """How a result shows the walker was at the checkpoint: the label's QR scanned (it carries the
+    property's prefix, "HY-K7Q2"), the short code under it typed ("K7Q2"), or nothing."""
+
+    SCANNED = "scanned", _l("已扫码")
+    TYPED = "typed", _l("手输编码")
+    NONE = "none", _l("未核验")
+
+
 class PatrolCheckpoint(PropertyScoped, Timestamped, db.Model):
     """A place on a route, marked by a QR label carrying its short code."""
 
@@ -88,6 +97,9 @@ class PatrolCheckpoint(PropertyScoped, Timestamped, db.Model):
     code: Mapped[str] = mapped_column(sa.String(12))
     checklist: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    # Where a label cannot be scanned (damaged, behind glass, no light), the supervisor lets the typed code
+    # count as presence; elsewhere a typed code is recorded but does not prove the walker was there.
+    typed_allowed: Mapped[bool] = mapped_column(default=False)
 
     route: Mapped[PatrolRoute] = relationship(back_populates="checkpoints")
     building: Mapped[Building | None] = relationship()
@@ -250,7 +262,7 @@ class PatrolResult(PropertyScoped, db.Model):
     outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     skip_reason: Mapped[str] = mapped_column(sa.String(200), default="")
-    scanned: Mapped[bool] = mapped_column(default=False)  # the label's code was scanned or typed
+    presence: Mapped[Presence] = mapped_column(enum_type(Presence), default=Presence.NONE)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)  # device time
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # when it arrived
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -258,6 +270,11 @@ class PatrolResult(PropertyScoped, db.Model):
     round: Mapped[PatrolRound] = relationship(back_populates="results")
     checkpoint: Mapped[PatrolCheckpoint] = relationship()
     recorded_by: Mapped[User] = relationship()
+
+    @property
+    def proves_presence(self) -> bool:
+        """Scanned, or typed where the supervisor allows a typed code for this checkpoint."""
+        return self.presence is Presence.SCANNED or (self.presence is Presence.TYPED and self.checkpoint.typed_allowed)
     finding: Mapped[PatrolFinding | None] = relationship(back_populates="result", foreign_keys="PatrolFinding.result_id")
 
     __table_args__ = (

@@ -32,6 +32,7 @@ from . import bp
 from .forms import AdHocRoundForm, FinishForm, ResultForm
 from .services import (
     code_problem,
+    presence_of,
     finish_round,
     open_findings,
     open_findings_of,
@@ -180,7 +181,7 @@ def result(round_id: int, checkpoint_id: int):
             try:
                 record_result(
                     prop, round_, checkpoint, outcome=Outcome(form.outcome.data), by=current_user, at=client_time(),
-                    scanned=bool(form.code.data), note=form.note.data, skip_reason=form.reason.data,
+                    presence=presence_of(prop, form.code.data or ""), note=form.note.data, skip_reason=form.reason.data,
                     department=next((d for d in departments if d.id == form.department.data), None),
                     category=TicketCategory(form.category.data or TicketCategory.REPAIR.value), photos=form.photos,
                 )
