@@ -6,7 +6,7 @@ repairs up); seed 002 楼层客服; DESIGN.md §2 summarises.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,6 +23,10 @@ from .users import User
 
 class PatrolError(ValueError):
     """A step the patrol's rules refuse; the message is for the user, in Chinese."""
+
+
+# A round started more than this before its window opens is started early (flagged on supervision).
+EARLY_GRACE = timedelta(minutes=30)
 
 
 class RouteKind(LabelledEnum):
@@ -55,6 +59,8 @@ class PatrolRoute(PropertyScoped, Timestamped, db.Model):
     name: Mapped[str] = mapped_column(sa.String(50))
     kind: Mapped[RouteKind] = mapped_column(enum_type(RouteKind), default=RouteKind.DAILY)
     active: Mapped[bool] = mapped_column(default=True)
+    # One round of a route is walked at a time, unless the supervisor allows several (two walkers, two halves).
+    concurrent_allowed: Mapped[bool] = mapped_column(default=False)
 
     checkpoints: Mapped[list[PatrolCheckpoint]] = relationship(
         back_populates="route", order_by="(PatrolCheckpoint.position, PatrolCheckpoint.id)"
@@ -222,10 +228,30 @@ class PatrolRound(PropertyScoped, Timestamped, db.Model):
     def started_late(self) -> bool:
         return self.started_at is not None and self.started_at > self.due_by
 
-    def start(self, by: User, at: datetime) -> bool:
-        """Start the round (a missed one too: walked late, it is late, not missed). False if already started."""
+    def early(self, at: datetime) -> bool:
+        """Before its window opens (more than EARLY_GRACE ahead): a 15:00 round started at 03:52."""
+        return at < self.scheduled_for - EARLY_GRACE
+
+    @property
+    def started_early(self) -> bool:
+        return self.started_at is not None and self.early(self.started_at)
+
+    def walked_at_once(self) -> PatrolRound | None:
+        """Another round of this route being walked now, unless the route allows several at once."""
+        if self.route.concurrent_allowed:
+            return None
+        return db.session.scalar(sa.select(PatrolRound).where(
+            PatrolRound.route_id == self.route_id, PatrolRound.id != self.id,
+            PatrolRound.status == RoundStatus.IN_PROGRESS))
+
+    def start(self, by: User, at: datetime, *, alone: bool = True) -> bool:
+        """Start the round (a missed one too: walked late, it is late, not missed). False if already started.
+        Started by hand (`alone`), it is refused while another round of the route is being walked."""
         if self.status in (RoundStatus.IN_PROGRESS, RoundStatus.DONE):
             return False
+        if alone and (other := self.walked_at_once()):
+            raise PatrolError(_("本路线的巡查 %(n)s 正在进行（%(name)s），请先完成它再开始下一次。",
+                                n=other.number, name=other.started_by.display_name if other.started_by else ""))
         self.status, self.started_by, self.started_at = RoundStatus.IN_PROGRESS, by, at
         return True
 

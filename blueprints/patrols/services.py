@@ -251,7 +251,7 @@ def record_result(
     earlier = [f for f in open_findings([checkpoint.id])[checkpoint.id] if f.result.round_id != round_.id]
     if outcome is Outcome.UNRESOLVED and not earlier:
         raise PatrolError(_("此检查点没有待整改的问题；发现异常请选「异常」。"))
-    round_.start(by, at)
+    round_.start(by, at, alone=False)  # results are what was found: kept, whatever else is being walked
     result = PatrolResult(
         property_id=prop.id, round=round_, checkpoint=checkpoint, outcome=outcome, note=note,
         skip_reason=skip_reason if outcome is Outcome.SKIPPED else "", presence=presence, done_at=at, recorded_by=by,

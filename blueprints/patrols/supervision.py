@@ -110,7 +110,8 @@ def supervision():
     total = Completion(_("合计"))
     for round_ in rounds:
         total.add(round_, now)
-    attention = [r for r in rounds if r.status_at(now) is RoundStatus.MISSED or r.overdue(now) or r.started_late]
+    attention = [r for r in rounds if r.status_at(now) is RoundStatus.MISSED or r.overdue(now) or r.started_late
+                 or r.started_early]
     return render(
         "patrols/supervision.html", first=first, last=last, routes=sorted(by_route.values(), key=lambda c: c.name),
         total=total, walkers=sorted(walkers.values(), key=lambda w: w.name), attention=attention[::-1],

@@ -116,7 +116,7 @@ def _result_form(checkpoint: PatrolCheckpoint, departments: list[Department], *,
 
 
 def render_round(round_: PatrolRound, *, failed: dict[int, ResultForm] | None = None, finish_form=None,
-                 status: int = 200):
+                 start_error: str = "", status: int = 200):
     prop = current_property()
     departments = repair_departments(prop)
     checkpoints = round_.checkpoints
@@ -130,6 +130,7 @@ def render_round(round_: PatrolRound, *, failed: dict[int, ResultForm] | None = 
         "patrols/round.html", round=round_, checkpoints=checkpoints, forms=forms, findings=findings,
         results={r.checkpoint_id: r for r in round_.results}, photos=photos_of(round_.results), walkable=walkable,
         finish_form=finish_form or FinishForm(formdata=None), Outcome=Outcome, as_of=clock.now(), status=status,
+        start_error=start_error,
     )
 
 
@@ -156,7 +157,10 @@ def start(round_id: int):
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
-        round_.start(current_user, client_time())  # a second start changes nothing
+        try:
+            round_.start(current_user, client_time())  # a second start changes nothing
+        except PatrolError as error:
+            return render_round(round_, start_error=str(error), status=INVALID)
         db.session.flush()
     return _back_to(round_)
 

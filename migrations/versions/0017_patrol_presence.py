@@ -5,7 +5,8 @@ Revises: 0016
 Create Date: 2026-12-02 03:45:00
 
 A checkpoint result records how the walker showed presence (the QR scanned, the short code typed, or
-nothing) instead of one "scanned or typed" flag; a checkpoint may let a typed code count as presence.
+nothing) instead of one "scanned or typed" flag; a checkpoint may let a typed code count as presence, and a
+route may be walked by several rounds at once.
 Earlier results cannot tell scanning from typing: they become "scanned" where the flag was set.
 """
 from alembic import op
@@ -22,6 +23,8 @@ PRESENCE = sa.Enum('scanned', 'typed', 'none', name='presence', native_enum=Fals
 
 
 def upgrade():
+    with op.batch_alter_table('patrol_routes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('concurrent_allowed', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('patrol_checkpoints', schema=None) as batch_op:
         batch_op.add_column(sa.Column('typed_allowed', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('patrol_results', schema=None) as batch_op:
@@ -39,3 +42,5 @@ def downgrade():
         batch_op.drop_column('presence')
     with op.batch_alter_table('patrol_checkpoints', schema=None) as batch_op:
         batch_op.drop_column('typed_allowed')
+    with op.batch_alter_table('patrol_routes', schema=None) as batch_op:
+        batch_op.drop_column('concurrent_allowed')

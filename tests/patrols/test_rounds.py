@@ -224,3 +224,31 @@ def test_a_round_of_another_property_is_404_and_roles_are_enforced(client, make,
                             {}).status_code == 404
     assert client.get("/patrols/routes").status_code == 403
     assert client.get(f"/patrols/routes/{route.id}/labels.pdf").status_code == 403
+
+
+def test_one_round_of_a_route_at_a_time_unless_the_supervisor_allows_it(client, prop, route, login_as):
+    login_as(Role.CONCIERGE)
+    first, second = make_round(prop, route, hours_ago=1), make_round(prop, route, hours_ago=0)
+    assert client.post_form(f"/patrols/rounds/{first.id}/start").status_code in (302, 303)
+    refused = client.post_form(f"/patrols/rounds/{second.id}/start")
+    assert refused.status_code == 422
+    assert f"本路线的巡查 {first.number} 正在进行" in refused.get_data(as_text=True)
+    db.session.refresh(second)
+    assert second.status is RoundStatus.DUE
+    route.concurrent_allowed = True
+    db.session.commit()
+    assert client.post_form(f"/patrols/rounds/{second.id}/start").status_code in (302, 303)
+
+
+def test_a_round_started_before_its_window_is_warned_and_flagged(client, prop, route, login_as):
+    login_as(Role.CONCIERGE)
+    later = make_round(prop, route, hours_ago=-5)  # its window opens in five hours
+    page = client.get(f"/patrols/rounds/{later.id}").get_data(as_text=True)
+    assert "现在还没到本次巡查的时段" in page
+    client.post_form(f"/patrols/rounds/{later.id}/start")
+    db.session.refresh(later)
+    assert later.started_early
+    client.post_form("/logout")
+    login_as(Role.SUPERVISOR, username="boss")
+    day = later.scheduled_for.astimezone(SHANGHAI).date().isoformat()
+    assert "提前巡查" in client.get(f"/patrols/supervision?start={day}&end={day}").get_data(as_text=True)
