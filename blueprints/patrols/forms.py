@@ -21,7 +21,8 @@ class RouteForm(FlaskForm):
                        description=_l("如 公共区域日常巡查、地下车库巡查"))
     kind = RadioField(_l("类别"), choices=RouteKind.choices(), default=RouteKind.DAILY.value, validators=[choose()])
     active = BooleanField(_l("启用"), default=True)
-    concurrent_allowed = BooleanField(_l("允许同时进行多次巡查"), description=_l("如两人分头巡查同一路线；否则一次巡查完成后才能开始下一次"))
+    concurrent_allowed = BooleanField(_l("允许同时进行多次巡查"),
+                                      description=_l("如两人分头巡查同一路线；否则一次巡查完成后才能开始下一次"))
 
 
 class CheckpointForm(FlaskForm):
