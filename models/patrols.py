@@ -6,7 +6,7 @@ repairs up); seed 002 楼层客服; DESIGN.md §2 summarises.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,6 +23,10 @@ from .users import User
 
 class PatrolError(ValueError):
     """A step the patrol's rules refuse; the message is for the user, in Chinese."""
+
+
+# A round started more than this before its window opens is started early (flagged on supervision).
+EARLY_GRACE = timedelta(minutes=30)
 
 
 class RouteKind(LabelledEnum):
@@ -55,6 +59,8 @@ class PatrolRoute(PropertyScoped, Timestamped, db.Model):
     name: Mapped[str] = mapped_column(sa.String(50))
     kind: Mapped[RouteKind] = mapped_column(enum_type(RouteKind), default=RouteKind.DAILY)
     active: Mapped[bool] = mapped_column(default=True)
+    # One round of a route is walked at a time, unless the supervisor allows several (two walkers, two halves).
+    concurrent_allowed: Mapped[bool] = mapped_column(default=False)
 
     checkpoints: Mapped[list[PatrolCheckpoint]] = relationship(
         back_populates="route", order_by="(PatrolCheckpoint.position, PatrolCheckpoint.id)"
@@ -73,6 +79,15 @@ class PatrolRoute(PropertyScoped, Timestamped, db.Model):
         return self.name
 
 
+class Presence(LabelledEnum):
+    """How a result shows the walker was at the checkpoint: the label's QR scanned (it carries the
+    property's prefix, "HY-K7Q2"), the short code under it typed ("K7Q2"), or nothing."""
+
+    SCANNED = "scanned", _l("已扫码")
+    TYPED = "typed", _l("手输编码")
+    NONE = "none", _l("未核验")
+
+
 class PatrolCheckpoint(PropertyScoped, Timestamped, db.Model):
     """A place on a route, marked by a QR label carrying its short code."""
 
@@ -88,6 +103,9 @@ class PatrolCheckpoint(PropertyScoped, Timestamped, db.Model):
     code: Mapped[str] = mapped_column(sa.String(12))
     checklist: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    # Where a label cannot be scanned (damaged, behind glass, no light), the supervisor lets the typed code
+    # count as presence; elsewhere a typed code is recorded but does not prove the walker was there.
+    typed_allowed: Mapped[bool] = mapped_column(default=False)
 
     route: Mapped[PatrolRoute] = relationship(back_populates="checkpoints")
     building: Mapped[Building | None] = relationship()
@@ -210,10 +228,30 @@ class PatrolRound(PropertyScoped, Timestamped, db.Model):
     def started_late(self) -> bool:
         return self.started_at is not None and self.started_at > self.due_by
 
-    def start(self, by: User, at: datetime) -> bool:
-        """Start the round (a missed one too: walked late, it is late, not missed). False if already started."""
+    def early(self, at: datetime) -> bool:
+        """Before its window opens (more than EARLY_GRACE ahead): a 15:00 round started at 03:52."""
+        return at < self.scheduled_for - EARLY_GRACE
+
+    @property
+    def started_early(self) -> bool:
+        return self.started_at is not None and self.early(self.started_at)
+
+    def walked_at_once(self) -> PatrolRound | None:
+        """Another round of this route being walked now, unless the route allows several at once."""
+        if self.route.concurrent_allowed:
+            return None
+        return db.session.scalar(sa.select(PatrolRound).where(
+            PatrolRound.route_id == self.route_id, PatrolRound.id != self.id,
+            PatrolRound.status == RoundStatus.IN_PROGRESS))
+
+    def start(self, by: User, at: datetime, *, alone: bool = True) -> bool:
+        """Start the round (a missed one too: walked late, it is late, not missed). False if already started.
+        Started by hand (`alone`), it is refused while another round of the route is being walked."""
         if self.status in (RoundStatus.IN_PROGRESS, RoundStatus.DONE):
             return False
+        if alone and (other := self.walked_at_once()):
+            raise PatrolError(_("本路线的巡查 %(n)s 正在进行（%(name)s），请先完成它再开始下一次。",
+                                n=other.number, name=other.started_by.display_name if other.started_by else ""))
         self.status, self.started_by, self.started_at = RoundStatus.IN_PROGRESS, by, at
         return True
 
@@ -250,7 +288,7 @@ class PatrolResult(PropertyScoped, db.Model):
     outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     skip_reason: Mapped[str] = mapped_column(sa.String(200), default="")
-    scanned: Mapped[bool] = mapped_column(default=False)  # the label's code was scanned or typed
+    presence: Mapped[Presence] = mapped_column(enum_type(Presence), default=Presence.NONE)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)  # device time
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # when it arrived
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -258,6 +296,11 @@ class PatrolResult(PropertyScoped, db.Model):
     round: Mapped[PatrolRound] = relationship(back_populates="results")
     checkpoint: Mapped[PatrolCheckpoint] = relationship()
     recorded_by: Mapped[User] = relationship()
+
+    @property
+    def proves_presence(self) -> bool:
+        """Scanned, or typed where the supervisor allows a typed code for this checkpoint."""
+        return self.presence is Presence.SCANNED or (self.presence is Presence.TYPED and self.checkpoint.typed_allowed)
     finding: Mapped[PatrolFinding | None] = relationship(back_populates="result", foreign_keys="PatrolFinding.result_id")
 
     __table_args__ = (

@@ -22,7 +22,9 @@ module = Module(
     handover=[handover.rounds_not_walked, handover.open_findings],
     attachments={"patrol_results": "patrols.view"},
     demo=demo.demo,
-    field_labels={"checklist": _l("检查内容"), "weekdays": _l("巡查日"), "window_minutes": _l("开始时限（分钟）")},
+    field_labels={"checklist": _l("检查内容"), "weekdays": _l("巡查日"), "window_minutes": _l("开始时限（分钟）"),
+                  "typed_allowed": _l("允许手输编码计为到场"), "presence": _l("到场核验"),
+                  "concurrent_allowed": _l("允许同时进行多次巡查")},
     number_codes={"XC": _l("巡查")},
     commands=[cli.schedule],
 )

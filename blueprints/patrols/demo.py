@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 
 from models import db
-from models.patrols import Outcome, PatrolCheckpoint, PatrolRoute, PatrolSchedule, RouteKind
+from models.patrols import Outcome, PatrolCheckpoint, PatrolRoute, PatrolSchedule, Presence, RouteKind
 
 from ..shared.demo import Demo
 from .services import finish_round, mark_missed, new_code, record_result, repair_departments, rounds_between, schedule_rounds
@@ -55,7 +55,7 @@ def _yesterday(d: Demo) -> None:
         for n, checkpoint in enumerate(round_.route.active_checkpoints):
             abnormal = round_ is daily[-1] and checkpoint.place == "地下车库"
             record_result(prop, round_, checkpoint, outcome=Outcome.ABNORMAL if abnormal else Outcome.OK, by=walker,
-                          at=at + timedelta(minutes=4 * n), scanned=True, department=engineering,
+                          at=at + timedelta(minutes=4 * n), presence=Presence.SCANNED, department=engineering,
                           note="B 区第 3 盏照明灯不亮" if abnormal else "")
         finish_round(round_, walker, at + timedelta(minutes=30), "")
     mark_missed(prop, d.now)

@@ -21,6 +21,8 @@ class RouteForm(FlaskForm):
                        description=_l("如 公共区域日常巡查、地下车库巡查"))
     kind = RadioField(_l("类别"), choices=RouteKind.choices(), default=RouteKind.DAILY.value, validators=[choose()])
     active = BooleanField(_l("启用"), default=True)
+    concurrent_allowed = BooleanField(_l("允许同时进行多次巡查"),
+                                      description=_l("如两人分头巡查同一路线；否则一次巡查完成后才能开始下一次"))
 
 
 class CheckpointForm(FlaskForm):
@@ -31,6 +33,8 @@ class CheckpointForm(FlaskForm):
     code = StringField(_l("标签编码"), filters=[compact], validators=[
         optional(), Regexp(r"^[A-Z0-9]{2,12}$", message=_l("请用 2–12 位字母或数字")),
     ], description=_l("留空由系统生成；打印在二维码下方，供手工输入"))
+    typed_allowed = BooleanField(_l("允许手输编码计为到场"),
+                                 description=_l("标签无法扫码的位置（损坏、玻璃后、光线暗）才勾选；其余检查点手输编码只记录、不计到场"))
     checks = MultiCheckboxField(_l("检查内容"), choices=[SelectChoice(str(c), c) for c in STANDARD_CHECKS])
     other_checks = TextAreaField(_l("其他检查内容"), validators=[max_length(500)], description=_l("每行一项"))
 

@@ -116,6 +116,7 @@ def _fill_checkpoint(form: CheckpointForm, checkpoint: PatrolCheckpoint) -> None
     checkpoint.building_id = form.building_id.data
     checkpoint.floor, checkpoint.place = form.floor.data, form.place.data
     checkpoint.code = form.code.data or checkpoint.code or new_code(current_property())
+    checkpoint.typed_allowed = form.typed_allowed.data
     checkpoint.checklist = form.checklist()
 
 

@@ -20,6 +20,7 @@ from models.patrols import (
     PatrolRound,
     PatrolRoute,
     PatrolSchedule,
+    Presence,
     RoundStatus,
 )
 from models.tickets import Ticket, TicketCategory, TicketSource, TicketStatus
@@ -159,6 +160,14 @@ def label_content(prop: Property, checkpoint: PatrolCheckpoint) -> str:
     return f"{prop.code}-{checkpoint.code}"
 
 
+def presence_of(prop: Property, code: str) -> Presence:
+    """A code with the property's prefix came from the QR (a camera or a scanner: the label prints only
+    the short code under it for typing); a bare code was typed."""
+    if not code:
+        return Presence.NONE
+    return Presence.SCANNED if code.startswith(f"{prop.code}-") else Presence.TYPED
+
+
 def code_problem(prop: Property, round_: PatrolRound, checkpoint: PatrolCheckpoint, code: str) -> str | None:
     """Why a scanned or typed code does not prove presence at `checkpoint`, or None when it does.
 
@@ -218,7 +227,7 @@ def record_result(
     outcome: Outcome,
     by: User,
     at: datetime,
-    scanned: bool,
+    presence: Presence,
     note: str = "",
     skip_reason: str = "",
     department: Department | None = None,
@@ -242,10 +251,10 @@ def record_result(
     earlier = [f for f in open_findings([checkpoint.id])[checkpoint.id] if f.result.round_id != round_.id]
     if outcome is Outcome.UNRESOLVED and not earlier:
         raise PatrolError(_("此检查点没有待整改的问题；发现异常请选「异常」。"))
-    round_.start(by, at)
+    round_.start(by, at, alone=False)  # results are what was found: kept, whatever else is being walked
     result = PatrolResult(
         property_id=prop.id, round=round_, checkpoint=checkpoint, outcome=outcome, note=note,
-        skip_reason=skip_reason if outcome is Outcome.SKIPPED else "", scanned=scanned, done_at=at, recorded_by=by,
+        skip_reason=skip_reason if outcome is Outcome.SKIPPED else "", presence=presence, done_at=at, recorded_by=by,
     )
     db.session.add(result)
     db.session.flush()

@@ -11,7 +11,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from models import clock, db
-from models.patrols import Outcome, PatrolCheckpoint, PatrolResult, PatrolRound, RoundStatus
+from models.patrols import Outcome, PatrolCheckpoint, PatrolResult, PatrolRound, Presence, RoundStatus
 
 from ..shared.htmx import render
 from ..shared.localtime import today as local_today
@@ -69,7 +69,7 @@ class Walker:
     done: int = 0
     late: int = 0
     outcomes: Counter = field(default_factory=Counter)
-    scanned: int = 0
+    presence: Counter = field(default_factory=Counter)  # results by Presence
 
     @property
     def rate(self) -> float | None:
@@ -99,24 +99,25 @@ def supervision():
             walker.late += round_.started_late
     start, end = prop.day_range(first, last)
     results = db.session.execute(
-        sa.select(PatrolResult.recorded_by_id, PatrolResult.outcome, PatrolResult.scanned, sa.func.count())
+        sa.select(PatrolResult.recorded_by_id, PatrolResult.outcome, PatrolResult.presence, sa.func.count())
         .where(PatrolResult.property_id == prop.id, PatrolResult.done_at >= start, PatrolResult.done_at < end)
-        .group_by(PatrolResult.recorded_by_id, PatrolResult.outcome, PatrolResult.scanned)
+        .group_by(PatrolResult.recorded_by_id, PatrolResult.outcome, PatrolResult.presence)
     )
-    for user_id, outcome, scanned, count in results:
+    for user_id, outcome, presence, count in results:
         if user_id in walkers:
             walkers[user_id].outcomes[outcome] += count
-            walkers[user_id].scanned += count if scanned else 0
+            walkers[user_id].presence[presence] += count
     total = Completion(_("合计"))
     for round_ in rounds:
         total.add(round_, now)
-    attention = [r for r in rounds if r.status_at(now) is RoundStatus.MISSED or r.overdue(now) or r.started_late]
+    attention = [r for r in rounds if r.status_at(now) is RoundStatus.MISSED or r.overdue(now) or r.started_late
+                 or r.started_early]
     return render(
         "patrols/supervision.html", first=first, last=last, routes=sorted(by_route.values(), key=lambda c: c.name),
         total=total, walkers=sorted(walkers.values(), key=lambda w: w.name), attention=attention[::-1],
         due_now=[r for r in rounds if r.status is RoundStatus.DUE and not r.overdue(now)],
         checkpoints=_checkpoint_summary(prop, start, end), findings=open_findings_of(prop), as_of=now,
-        Outcome=Outcome,
+        Outcome=Outcome, Presence=Presence,
     )
 
 
@@ -124,29 +125,29 @@ def supervision():
 class CheckpointSummary:
     checkpoint: PatrolCheckpoint
     outcomes: Counter
-    unscanned: int
+    presence: Counter  # results by Presence: scanned and typed shown apart
     last_at: datetime | None
 
 
 def _checkpoint_summary(prop, start: datetime, end: datetime) -> list[CheckpointSummary]:
     rows = db.session.execute(
-        sa.select(PatrolResult.checkpoint_id, PatrolResult.outcome, PatrolResult.scanned, sa.func.count(),
+        sa.select(PatrolResult.checkpoint_id, PatrolResult.outcome, PatrolResult.presence, sa.func.count(),
                   sa.func.max(PatrolResult.done_at))
         .where(PatrolResult.property_id == prop.id, PatrolResult.done_at >= start, PatrolResult.done_at < end)
-        .group_by(PatrolResult.checkpoint_id, PatrolResult.outcome, PatrolResult.scanned)
+        .group_by(PatrolResult.checkpoint_id, PatrolResult.outcome, PatrolResult.presence)
     )
     outcomes: dict[int, Counter] = defaultdict(Counter)
-    unscanned: Counter = Counter()
+    presence: dict[int, Counter] = defaultdict(Counter)
     last: dict[int, datetime] = {}
-    for checkpoint_id, outcome, scanned, count, latest in rows:
+    for checkpoint_id, outcome, how, count, latest in rows:
         outcomes[checkpoint_id][outcome] += count
-        unscanned[checkpoint_id] += 0 if scanned else count
+        presence[checkpoint_id][how] += count
         last[checkpoint_id] = max(filter(None, (last.get(checkpoint_id), latest)), default=None)
     checkpoints = db.session.scalars(
         sa.select(PatrolCheckpoint).where(PatrolCheckpoint.property_id == prop.id, PatrolCheckpoint.active)
         .order_by(PatrolCheckpoint.route_id, PatrolCheckpoint.position, PatrolCheckpoint.id)
     )
-    return [CheckpointSummary(c, outcomes[c.id], unscanned[c.id], last.get(c.id)) for c in checkpoints]
+    return [CheckpointSummary(c, outcomes[c.id], presence[c.id], last.get(c.id)) for c in checkpoints]
 
 
 @bp.get("/checkpoints/<int:checkpoint_id>/history")

@@ -32,6 +32,7 @@ from . import bp
 from .forms import AdHocRoundForm, FinishForm, ResultForm
 from .services import (
     code_problem,
+    presence_of,
     finish_round,
     open_findings,
     open_findings_of,
@@ -115,7 +116,7 @@ def _result_form(checkpoint: PatrolCheckpoint, departments: list[Department], *,
 
 
 def render_round(round_: PatrolRound, *, failed: dict[int, ResultForm] | None = None, finish_form=None,
-                 status: int = 200):
+                 start_error: str = "", status: int = 200):
     prop = current_property()
     departments = repair_departments(prop)
     checkpoints = round_.checkpoints
@@ -129,6 +130,7 @@ def render_round(round_: PatrolRound, *, failed: dict[int, ResultForm] | None = 
         "patrols/round.html", round=round_, checkpoints=checkpoints, forms=forms, findings=findings,
         results={r.checkpoint_id: r for r in round_.results}, photos=photos_of(round_.results), walkable=walkable,
         finish_form=finish_form or FinishForm(formdata=None), Outcome=Outcome, as_of=clock.now(), status=status,
+        start_error=start_error,
     )
 
 
@@ -155,7 +157,10 @@ def start(round_id: int):
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
-        round_.start(current_user, client_time())  # a second start changes nothing
+        try:
+            round_.start(current_user, client_time())  # a second start changes nothing
+        except PatrolError as error:
+            return render_round(round_, start_error=str(error), status=INVALID)
         db.session.flush()
     return _back_to(round_)
 
@@ -180,7 +185,7 @@ def result(round_id: int, checkpoint_id: int):
             try:
                 record_result(
                     prop, round_, checkpoint, outcome=Outcome(form.outcome.data), by=current_user, at=client_time(),
-                    scanned=bool(form.code.data), note=form.note.data, skip_reason=form.reason.data,
+                    presence=presence_of(prop, form.code.data or ""), note=form.note.data, skip_reason=form.reason.data,
                     department=next((d for d in departments if d.id == form.department.data), None),
                     category=TicketCategory(form.category.data or TicketCategory.REPAIR.value), photos=form.photos,
                 )

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from PIL import Image
 
-from models import db
+from models import Property, db
 from models.patrols import PatrolCheckpoint, PatrolResult, PatrolRound, PatrolRoute, PatrolSchedule, RoundStatus
 from models.numbering import next_number
 
@@ -56,10 +56,11 @@ def photo(size=(2000, 1500)) -> bytes:
 
 
 def post_result(client, round_, checkpoint, outcome="ok", *, code=None, key=None, client_time=None, **fields):
-    """One checkpoint's form as the page sends it (fields prefixed cp<id>-); with `key`, as offline.js
-    sends it (idempotency key, device time, JSON answer)."""
+    """One checkpoint's form as the page sends it (fields prefixed cp<id>-), its label scanned unless
+    `code` says otherwise; with `key`, as offline.js sends it (idempotency key, device time, JSON answer)."""
     prefix = f"cp{checkpoint.id}-"
-    data = {f"{prefix}outcome": outcome, f"{prefix}code": checkpoint.code if code is None else code}
+    scanned = f"{db.session.get(Property, checkpoint.property_id).code}-{checkpoint.code}"
+    data = {f"{prefix}outcome": outcome, f"{prefix}code": scanned if code is None else code}
     data.update({f"{prefix}{name}": value for name, value in fields.items()})
     url = f"/patrols/rounds/{round_.id}/checkpoints/{checkpoint.id}"
     if key is None:

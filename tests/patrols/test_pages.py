@@ -1,10 +1,11 @@
 """Today's rounds, the concierge's dashboard, ad hoc rounds, supervision and the shift handover."""
+import re
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from models import Role, db
-from models.patrols import PatrolRound, RoundStatus
+from models.patrols import PatrolResult, PatrolRound, Presence, RoundStatus
 
 from .helpers import SHANGHAI, make_round, make_route, post_result
 from .test_findings import report_lamp
@@ -47,7 +48,7 @@ def test_supervision_counts_completion_per_route_and_person(client, make, prop, 
     assert "应巡 2 次：完成 1，漏巡 1，迟巡 1" in page  # started three hours late: its window was two
     assert walker.display_name in page and "67%" in page  # two of three checkpoints scanned
     history = client.get(f"/patrols/checkpoints/{route.checkpoints[2].id}/history").get_data(as_text=True)
-    assert done.number in history and "未扫码" in history and missed.number in history
+    assert done.number in history and "未核验" in history and missed.number in history
 
 
 def test_the_shift_handover_lists_rounds_not_walked_and_open_findings(client, make, prop, login_as):
@@ -98,3 +99,40 @@ def test_supervision_counts_a_round_started_before_its_time(client, make, prop, 
     page = client.get("/patrols/supervision").get_data(as_text=True)
     assert "应巡 1 次：完成 0，漏巡 0，迟巡 0，未完成 1" in page
     assert "李客服" in page and "这段时间没有人巡查" not in page
+
+
+def test_typed_codes_are_shown_apart_and_count_as_presence_only_where_allowed(client, make, prop, login_as):
+    route = make_route(prop, times=())
+    lobby, lifts, garden = route.checkpoints
+    garden.typed_allowed = True  # its label sits behind glass
+    db.session.commit()
+    make.user("floor", {prop: [Role.CONCIERGE]}, display_name="李客服")
+    round_ = make_round(prop, route, hours_ago=1)
+    client.login("floor")
+    post_result(client, round_, lobby)  # scanned
+    post_result(client, round_, lifts, code=lifts.code)  # typed from the label
+    post_result(client, round_, garden, code=garden.code)  # typed, allowed here
+    db.session.commit()
+    proves = {r.checkpoint_id: (r.presence, r.proves_presence) for r in db.session.scalars(sa.select(PatrolResult))}
+    assert proves == {lobby.id: (Presence.SCANNED, True), lifts.id: (Presence.TYPED, False),
+                      garden.id: (Presence.TYPED, True)}
+    page = client.get(f"/patrols/rounds/{round_.id}").get_data(as_text=True)
+    assert "手输编码（不计到场）" in page
+    client.post_form("/logout")
+    login_as(Role.SUPERVISOR)
+    supervision = client.get("/patrols/supervision").get_data(as_text=True)
+    assert "33%" in supervision  # one of three scanned: typing is no longer counted as scanning
+    walker_row = supervision.split("李客服")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">(\d+%?)</td>', walker_row)[5:7] == ["33%", "2"]
+
+
+def test_the_supervisor_lets_a_checkpoint_count_typed_codes(client, prop, login_as):
+    route = make_route(prop, times=())
+    checkpoint = route.checkpoints[0]
+    login_as(Role.SUPERVISOR)
+    form = {"building_id": "", "floor": "1", "place": checkpoint.place, "code": checkpoint.code, "checks": "公共设施完好",
+            "typed_allowed": "y"}
+    response = client.post_form(f"/patrols/checkpoints/{checkpoint.id}/edit", form)
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    db.session.refresh(checkpoint)
+    assert checkpoint.typed_allowed

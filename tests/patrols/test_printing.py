@@ -45,7 +45,7 @@ def test_the_patrol_record_prints_times_results_findings_and_photos(client, prop
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     for expected in ("巡查记录表", round_.number, "公共区域日常巡查", *map(local_hhmm, times), "正常", "异常",
-                     "楼道灯不亮", "工程部", "已派工", "跳过", "门锁无法进入", "未扫码", "雨天，花园积水", "巡查人签字"):
+                     "楼道灯不亮", "工程部", "已派工", "跳过", "门锁无法进入", "未核验", "雨天，花园积水", "巡查人签字"):
         assert expected in text, expected
     assert_cjk_font_embedded_as_subset(response.data, tmp_path)
     images = [image for page in PdfReader(io.BytesIO(response.data)).pages for image in page.images]

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import IdempotencyKey, Role, db
-from models.patrols import Outcome, PatrolResult, PatrolRound, RoundStatus
+from models.patrols import Outcome, PatrolResult, PatrolRound, Presence, RoundStatus
 from models.tickets import Ticket
 
 from .helpers import SHANGHAI, device_time, make_round, make_route, post_result, results_of
@@ -104,8 +104,8 @@ def test_a_round_is_walked_with_device_times_and_finished(client, prop, route, l
     assert round_.status is RoundStatus.DONE and round_.finished_at.isoformat() == end
     done = {r.checkpoint_id: r for r in results_of(round_)}
     assert [done[c.id].done_at.isoformat() for c in route.checkpoints] == [first_done, second_done, third_done]
-    assert [(done[c.id].outcome, done[c.id].scanned) for c in route.checkpoints] == [
-        (Outcome.OK, True), (Outcome.SKIPPED, False), (Outcome.OK, True)]
+    assert [(done[c.id].outcome, done[c.id].presence) for c in route.checkpoints] == [
+        (Outcome.OK, Presence.SCANNED), (Outcome.SKIPPED, Presence.NONE), (Outcome.OK, Presence.SCANNED)]
     assert done[second.id].skip_reason == "区域封闭施工"
     # Finished twice: nothing changes.
     assert client.post_form(f"/patrols/rounds/{round_.id}/finish", {"note": "again"}).status_code == 303
@@ -152,7 +152,8 @@ def test_a_wrong_code_is_refused_in_chinese_next_to_the_code_field(client, make,
     # Typed in lower case, with the property's prefix or full-width letters: all the same label.
     assert post_result(client, round_, first, code="hy-a1").status_code == 303
     assert post_result(client, round_, second, code="Ｂ２").status_code == 303
-    assert [r.scanned for r in results_of(round_)] == [True, True]
+    # With the prefix it came from the QR (a scanner types it); the short code alone was typed.
+    assert [r.presence for r in results_of(round_)] == [Presence.SCANNED, Presence.TYPED]
 
 
 def test_a_skip_needs_a_reason_and_an_abnormal_needs_a_note(client, prop, route, login_as):
@@ -223,3 +224,31 @@ def test_a_round_of_another_property_is_404_and_roles_are_enforced(client, make,
                             {}).status_code == 404
     assert client.get("/patrols/routes").status_code == 403
     assert client.get(f"/patrols/routes/{route.id}/labels.pdf").status_code == 403
+
+
+def test_one_round_of_a_route_at_a_time_unless_the_supervisor_allows_it(client, prop, route, login_as):
+    login_as(Role.CONCIERGE)
+    first, second = make_round(prop, route, hours_ago=1), make_round(prop, route, hours_ago=0)
+    assert client.post_form(f"/patrols/rounds/{first.id}/start").status_code in (302, 303)
+    refused = client.post_form(f"/patrols/rounds/{second.id}/start")
+    assert refused.status_code == 422
+    assert f"本路线的巡查 {first.number} 正在进行" in refused.get_data(as_text=True)
+    db.session.refresh(second)
+    assert second.status is RoundStatus.DUE
+    route.concurrent_allowed = True
+    db.session.commit()
+    assert client.post_form(f"/patrols/rounds/{second.id}/start").status_code in (302, 303)
+
+
+def test_a_round_started_before_its_window_is_warned_and_flagged(client, prop, route, login_as):
+    login_as(Role.CONCIERGE)
+    later = make_round(prop, route, hours_ago=-5)  # its window opens in five hours
+    page = client.get(f"/patrols/rounds/{later.id}").get_data(as_text=True)
+    assert "现在还没到本次巡查的时段" in page
+    client.post_form(f"/patrols/rounds/{later.id}/start")
+    db.session.refresh(later)
+    assert later.started_early
+    client.post_form("/logout")
+    login_as(Role.SUPERVISOR, username="boss")
+    day = later.scheduled_for.astimezone(SHANGHAI).date().isoformat()
+    assert "提前巡查" in client.get(f"/patrols/supervision?start={day}&end={day}").get_data(as_text=True)
