@@ -96,7 +96,8 @@ def test_supervision_counts_a_round_started_before_its_time(client, make, prop, 
     client.post_form(f"/patrols/rounds/{early.id}/start")
     client.post_form("/logout")
     login_as(Role.SUPERVISOR)
-    page = client.get("/patrols/supervision").get_data(as_text=True)
+    day = early.scheduled_for.astimezone(SHANGHAI).date().isoformat()  # tomorrow, late in the evening
+    page = client.get(f"/patrols/supervision?start={day}&end={day}").get_data(as_text=True)
     assert "应巡 1 次：完成 0，漏巡 0，迟巡 0，未完成 1" in page
     assert "李客服" in page and "这段时间没有人巡查" not in page
 
