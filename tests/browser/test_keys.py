@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from models import IdType, Role, Unit, db
+from models import IdType, Role, db
 from models.keys import BorrowerKind, Key, KeyAuthorisation, KeyClass, KeyCount, KeyLoan, RequestStatus, KeyRequest
 
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text
