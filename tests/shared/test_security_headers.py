@@ -21,8 +21,11 @@ def assert_guarded(response):
 
 
 def test_anonymous_pages_static_files_and_the_service_worker_are_guarded(client):
-    for path in ["/login", "/sw.js", "/static/js/app.js", "/offline", "/healthz", "/no-such-page"]:
+    expected = {"/login": 200, "/sw.js": 200, "/static/js/app.js": 200, "/offline": 200, "/healthz": 200,
+                "/no-such-page": 404}
+    for path, status in expected.items():
         response = client.get(path)
+        assert response.status_code == status, path
         assert_guarded(response)
         response.close()
 
