@@ -25,7 +25,7 @@ def held_index():
     if status in {s.value for s in HeldStatus}:
         stmt = stmt.where(HeldItem.status == HeldStatus(status))
     page = db.paginate(stmt, per_page=30, error_out=False)
-    return render("lostfound/held_index.html", page=page, status=status)
+    return render("lostfound/held_index.html", page=page, shown=status)
 
 
 @bp.route("/held/new", methods=["GET", "POST"])

@@ -193,7 +193,7 @@ def lost_index():
     if status in {s.value for s in LostStatus}:
         stmt = stmt.where(LostReport.status == LostStatus(status))
     page = db.paginate(stmt, per_page=30, error_out=False)
-    return render("lostfound/lost_index.html", page=page, status=status)
+    return render("lostfound/lost_index.html", page=page, shown=status)
 
 
 @bp.route("/lost/new", methods=["GET", "POST"])

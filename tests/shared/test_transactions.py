@@ -48,7 +48,7 @@ def test_no_get_writes_anything(app, client, demo, username):
     before = _state()
     for path in paths:
         response = client.get(path)
-        assert response.status_code < 500, path
+        assert 200 <= response.status_code < 500, path  # a real answer: a page, a redirect, a refusal
         changed = [table for table, rows in _state().items() if rows != before[table]]
         assert changed == [], f"GET {path} changed {changed}"
     for path in paths:  # and as htmx asks for them (fragments)
