@@ -1,13 +1,20 @@
-import io
+"""The 客户信息统计表 of a month, quarter, half-year and year: counts, 环比/同比, return visits, Excel and PDF."""
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import load_workbook
+import sqlalchemy as sa
 
+from blueprints.reports.periods import Period
+from blueprints.reports.stats import ticket_report
 from models import Role, db
-from models.tickets import Satisfaction, Ticket, TicketVisit
+from models.tickets import Satisfaction, Ticket, TicketCategory, TicketVisit
 
-from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text
+from ..pdf import assert_cjk_font_embedded_as_subset, pdf_fonts, pdf_text
+from ..xlsx import xlsx_rows
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _ticket(prop, user, number, category, received, **fields):
@@ -17,56 +24,225 @@ def _ticket(prop, user, number, category, received, **fields):
     return ticket
 
 
+def _visit(prop, user, ticket, satisfaction, at):
+    db.session.add(TicketVisit(property_id=prop.id, ticket_id=ticket.id, method="phone",
+                               satisfaction=satisfaction, visited_at=at, visitor_id=user.id))
+
+
 @pytest.fixture
-def history(make, prop):
-    user = make.user("lobby", {prop: [Role.LOBBY]})
+def lobby_user(make, prop):
+    return make.user("lobby", {prop: [Role.LOBBY]})
+
+
+@pytest.fixture
+def history(prop, lobby_user):
+    """November 2026: 4 repairs (3 resolved on time), a complaint and a suggestion; October: 2 repairs;
+    November 2025: 1 repair. Return visits: the first repair (满意), the suggestion (不满意); the
+    complaint's is still due."""
+    user = lobby_user
     nov = datetime(2026, 11, 10, 2, tzinfo=timezone.utc)
     oct_ = datetime(2026, 10, 10, 2, tzinfo=timezone.utc)
     last_year = datetime(2025, 11, 10, 2, tzinfo=timezone.utc)
-    for n in range(4):
-        _ticket(prop, user, f"HY-TK-20261110-{n:04d}", "repair", nov, reply_due_at=nov, replied_at=nov, resolve_due_at=nov,
-                resolved_at=nov if n < 3 else nov.replace(day=20), visit_required=n == 0)
+    repairs = [
+        _ticket(prop, user, f"HY-TK-20261110-{n:04d}", "repair", nov, reply_due_at=nov, replied_at=nov,
+                resolve_due_at=nov, resolved_at=nov if n < 3 else nov.replace(day=20), visit_required=n == 0)
+        for n in range(4)
+    ]
     _ticket(prop, user, "HY-TK-20261110-0099", "complaint", nov, severity="minor", visit_required=True)
+    suggestion = _ticket(prop, user, "HY-TK-20261110-0098", "suggestion", nov, visit_required=True)
     _ticket(prop, user, "HY-TK-20261010-0001", "repair", oct_)
     _ticket(prop, user, "HY-TK-20261010-0002", "repair", oct_)
     _ticket(prop, user, "HY-TK-20251110-0001", "repair", last_year)
     db.session.flush()
-    first = db.session.scalar(db.select(Ticket).filter_by(number="HY-TK-20261110-0000"))
-    db.session.add(TicketVisit(property_id=prop.id, ticket_id=first.id, method="phone",
-                               satisfaction=Satisfaction.SATISFIED, visited_at=nov, visitor_id=user.id))
+    _visit(prop, user, repairs[0], Satisfaction.SATISFIED, nov)
+    _visit(prop, user, suggestion, Satisfaction.UNSATISFIED, nov)
     db.session.commit()
+
+
+@pytest.fixture
+def boundaries(prop, lobby_user):
+    """Tickets a minute either side of the local midnights that start quarters, halves and years: in UTC
+    (8 hours behind) each of the later ones is still on the day before."""
+    at = [
+        ("A", "help", datetime(2026, 9, 30, 23, 59, tzinfo=SHANGHAI)),
+        ("B", "enquiry", datetime(2026, 10, 1, 0, 0, tzinfo=SHANGHAI)),
+        ("C", "complaint", datetime(2026, 6, 30, 23, 59, 59, tzinfo=SHANGHAI)),
+        ("D", "praise", datetime(2026, 7, 1, 0, 30, tzinfo=SHANGHAI)),
+        ("E", "other", datetime(2025, 12, 31, 23, 59, tzinfo=SHANGHAI)),
+        ("F", "other", datetime(2026, 1, 1, 0, 0, tzinfo=SHANGHAI)),
+        ("G", "repair", datetime(2026, 12, 31, 23, 59, 59, tzinfo=SHANGHAI)),
+        ("H", "repair", datetime(2027, 1, 1, 0, 0, tzinfo=SHANGHAI)),
+    ]
+    for name, category, received in at:
+        _ticket(prop, lobby_user, f"HY-TK-{name}", category, received,
+                severity="minor" if category == "complaint" else None)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("key, current, previous, last_year", [
+    ("2026-09", 1, 0, 0),  # A
+    ("2026-10", 1, 1, 0),  # B; September: A
+    ("2026-Q3", 2, 1, 0),  # A, D; Q2: C
+    ("2026-Q4", 2, 2, 1),  # B, G; Q3: A, D; 2025-Q4: E
+    ("2027-Q1", 1, 2, 1),  # H; Q4: B, G; a year before: F
+    ("2026-H1", 2, 1, 0),  # C, F; 2025-H2: E
+    ("2026-H2", 4, 2, 1),  # A, B, D, G; H1: C, F; 2025-H2: E
+    ("2026", 6, 1, 1),  # A, B, C, D, F, G; 2025: E
+])
+def test_each_kind_of_period_counts_the_tickets_received_in_its_local_days(prop, boundaries, key, current,
+                                                                            previous, last_year):
+    report = ticket_report(prop, Period.parse(key))
+    assert (report.current.total, report.previous.total, report.last_year.total) == (current, previous, last_year)
+
+
+def test_a_year_counts_by_category_and_month(prop, boundaries):
+    report = ticket_report(prop, Period.parse("2026"))
+    assert dict(report.current.by_category) == {
+        TicketCategory.HELP: 1, TicketCategory.ENQUIRY: 1, TicketCategory.COMPLAINT: 1, TicketCategory.PRAISE: 1,
+        TicketCategory.OTHER: 1, TicketCategory.REPAIR: 1,
+    }
+    by_month = {month.month: stats.total for month, stats in report.months}
+    assert by_month == {1: 1, 2: 0, 3: 0, 4: 0, 5: 0, 6: 1, 7: 1, 8: 0, 9: 1, 10: 1, 11: 0, 12: 1}
+
+
+@contextmanager
+def counted_statements():
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("key", ["2026-11", "2026-Q4", "2026-H2", "2026"])
+def test_a_report_reads_the_tickets_in_one_grouped_pass_and_the_visits_in_another(prop, history, key):
+    prop.zone  # the property loaded and the connection open before counting
+    with counted_statements() as statements:
+        report = ticket_report(prop, Period.parse(key))
+    assert len(statements) == 2, statements
+    assert report.current.by_category[TicketCategory.REPAIR] == 4 + (2 if key != "2026-11" else 0)
 
 
 def test_monthly_statistics_with_rates_and_trends(client, login_as, history):
     login_as(Role.SUPERVISOR)
-    page = client.get("/reports/tickets?month=2026-11").get_data(as_text=True)
-    assert "客户信息统计" in page
-    assert "↑100.0%" in page  # repairs 4 against 2 in October
-    assert "↑300.0%" in page  # and against 1 a year before
+    page = client.get("/reports/tickets?period=2026-11").get_data(as_text=True)
+    assert "客户信息统计 · 2026年11月" in page
+    assert "+100.0%" in page  # repairs 4 against 2 in October
+    assert "+300.0%" in page  # and against 1 a year before
     assert "75.0%" in page  # resolved on time 3 of 4
-    assert "50.0%" in page  # visits done 1 of 2
-    assert "<svg" in page
+    assert "66.7%" in page  # visits done 2 of 3
+    assert "<svg" in page and 'font-family="\'Noto Sans CJK SC\'' in page
+    assert "分月统计" not in page  # one month has no months to split into
+
+
+def test_the_old_month_link_still_opens_its_month(client, login_as, history):
+    login_as(Role.SUPERVISOR)
+    assert "客户信息统计 · 2026年11月" in client.get("/reports/tickets?month=2026-11").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("key", ["2026-Q5", "abc", "2026-13"])
+def test_a_period_that_does_not_exist_shows_this_month(client, login_as, history, key):
+    login_as(Role.SUPERVISOR)
+    response = client.get(f"/reports/tickets?period={key}")
+    assert response.status_code == 200
+    assert "客户信息统计 · 2026年11月" in response.get_data(as_text=True)  # the tests' clock is in November 2026
+
+
+def test_the_quarter_compares_with_the_last_quarter_and_splits_into_months(client, login_as, history):
+    login_as(Role.SUPERVISOR)
+    page = client.get("/reports/tickets?period=2026-Q4").get_data(as_text=True)
+    assert "客户信息统计 · 2026年第4季度" in page
+    assert "2026年第3季度" in page and "2025年第4季度" in page
+    assert "+700.0%" in page  # 8 tickets against 1 in 2025-Q4
+    assert "分月统计" in page and "10月" in page and "12月" in page and "反映问题类（求助、建议）" in page
+    # the picker: every kind, the current one marked
+    assert 'href="/reports/tickets?period=2026-H2"' in page and 'href="/reports/tickets?period=2026"' in page
+    assert 'aria-current="page">季度<' in page
+
+
+def test_the_year_is_the_annual_statistics_table(client, login_as, history):
+    login_as(Role.SUPERVISOR)
+    page = client.get("/reports/tickets?period=2026").get_data(as_text=True)
+    assert "客户信息统计 · 2026年" in page
+    assert "环比" not in page  # a year's previous period is last year: only 同比
+    assert "1月" in page and "12月" in page and "每月报事数量" in page
+
+
+def _section(rows, first_cell):
+    """The rows of an export from the one starting with `first_cell` to the next blank row."""
+    start = next(i for i, row in enumerate(rows) if row and row[0] == first_cell)
+    section = []
+    for row in rows[start:]:
+        if not any(cell is not None for cell in row):
+            break
+        section.append(row)
+    return section
 
 
 def test_statistics_export_to_excel(client, login_as, history):
     login_as(Role.SUPERVISOR)
-    response = client.get("/reports/tickets.xlsx?month=2026-11")
-    assert response.mimetype.endswith("spreadsheetml.sheet")
-    sheet = load_workbook(io.BytesIO(response.data)).active
-    rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row and row[0]}
-    assert rows["报修"][1:4] == (4, 2, 1.0)
-    assert rows["合计"][1] == 5
-    assert rows["办结及时率"][1] == pytest.approx(0.75)
+    rows = xlsx_rows(client.get("/reports/tickets.xlsx?period=2026-11"))
+    table = {row[0]: row for row in _section(rows, "类别")}
+    assert table["类别"][:6] == ("类别", "本期", "上期", "环比", "去年同期", "同比")
+    assert table["报修"][1:6] == (4, 2, 1.0, 1, 3.0)
+    assert table["投诉"][1:4] == (1, 0, "—")  # no base: no percentage
+    assert table["合计"][1] == 6
+    visits = {row[0]: row for row in _section(rows, "回访统计")}
+    assert visits["回访统计"][1:8] == ("应回访", "已回访", "回访率", "满意", "基本满意", "不满意", "满意率")
+    assert visits["报修"][1:8] == (1, 1, 1.0, 1, 0, 0, 1.0)
+    assert visits["投诉"][1:4] == (1, 0, 0.0)
+    assert visits["建议"][1:8] == (1, 1, 1.0, 0, 0, 1, 0.0)
+    assert visits["合计"][1:4] == (3, 2, pytest.approx(2 / 3))
+    rates = {row[0]: row for row in rows if row and row[0]}
+    assert rates["办结及时率"][1] == pytest.approx(0.75)
 
 
-def test_statistics_print_in_chinese(client, login_as, history, tmp_path):
+def test_the_annual_export_has_a_column_per_month(client, login_as, history):
     login_as(Role.SUPERVISOR)
-    response = client.get("/reports/tickets.pdf?month=2026-11")
+    response = client.get("/reports/tickets.xlsx?period=2026")
+    assert "2026.xlsx" in response.headers["Content-Disposition"]
+    rows = xlsx_rows(response)
+    assert rows[0][0] == "年客户信息统计表"
+    table = {row[0]: row for row in _section(rows, "类别")}
+    assert table["类别"][:4] == ("类别", "本期", "上年", "同比")
+    assert table["报修"][1:4] == (6, 1, 5.0)
+    months = {row[0]: row for row in _section(rows, "按月")}
+    assert months["按月"][1:14] == tuple(f"{m}月" for m in range(1, 13)) + ("合计",)
+    assert months["维修类"][10:12] == (2, 4) and months["维修类"][13] == 6
+    assert months["反映问题类（求助、建议）"][11] == 1
+    assert months["合计"][13] == 8
+
+
+@pytest.mark.parametrize("key, title, heading", [
+    ("2026-11", "客户信息统计表", "2026年11月"),
+    ("2026-Q4", "客户信息统计表", "2026年第4季度"),
+    ("2026-H2", "客户信息统计表", "2026年下半年"),
+    ("2026", "年客户信息统计表", "2026年"),
+])
+def test_statistics_print_in_chinese(client, login_as, history, tmp_path, key, title, heading):
+    login_as(Role.SUPERVISOR)
+    response = client.get(f"/reports/tickets.pdf?period={key}")
     text = pdf_text(response.data)
-    assert "客户信息统计表" in text and "答复及时率" in text and "2026-11" in text
+    assert title in text and "答复及时率" in text and "回访统计" in text and heading in text
     assert_cjk_font_embedded_as_subset(response.data, tmp_path)
+
+
+def test_the_printed_charts_use_the_simplified_chinese_face_for_labels_and_numbers(client, login_as, history,
+                                                                                    tmp_path):
+    login_as(Role.SUPERVISOR)
+    fonts = [f["name"] for f in pdf_fonts(client.get("/reports/tickets.pdf?period=2026").data, tmp_path)]
+    assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
+    assert not any("JP" in name for name in fonts), fonts  # Japanese glyph shapes for 投诉, 报修…
+    assert not any("DejaVu" in name for name in fonts), fonts  # the numbers in another face
 
 
 def test_lobby_staff_do_not_see_statistics(client, login_as, prop):
     login_as(Role.LOBBY)
     assert client.get("/reports/tickets").status_code == 403
+    assert client.get("/reports/tickets.xlsx?period=2026").status_code == 403
+    assert client.get("/reports/tickets.pdf?period=2026-Q4").status_code == 403
