@@ -25,7 +25,7 @@ def _aria(items: list[tuple[str, int]]) -> str:
     return " ".join(f"{label} {value}" for label, value in items)
 
 
-def bar_chart(items: list[tuple[str, int]], width: int = 400, bar_height: int = 22) -> Markup:
+def bar_chart(items: list[tuple[str, int]], width: int = 340, bar_height: int = 22) -> Markup:
     """A horizontal bar chart of (label, value) pairs."""
     label_width, gap, value_room = 64, 8, 48
     top = max((v for _, v in items), default=0) or 1
