@@ -39,6 +39,8 @@ def _report(period: Period) -> dict:
         "last_year": last_year,
         "rows": rows,
         "class_rows": _class_rows(report),
+        # Seed 003 §3.6: complaints on the rise call for the supervisor's attention.
+        "complaints": (current.by_category[TicketCategory.COMPLAINT], previous.by_category[TicketCategory.COMPLAINT]),
         "visit_rows": [current.visit_row(c) for c in TicketCategory] + [current.visit_total()],
         "change": format_change,
         "chart": bar_chart([(label, n) for label, n, _p, _y in rows]),
@@ -81,7 +83,7 @@ def _title(period: Period) -> str:
 @bp.get("/")
 @require("reports.view")
 def index():
-    return render("reports/index.html")
+    return render("reports/index.html", this_year=Period.containing(PeriodKind.YEAR, today()))
 
 
 @bp.get("/tickets")

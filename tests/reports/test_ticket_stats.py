@@ -11,6 +11,7 @@ from blueprints.reports.stats import ticket_report
 from models import Role, db
 from models.tickets import Satisfaction, Ticket, TicketCategory, TicketVisit
 
+from ..conftest import TEST_NOW
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_fonts, pdf_text
 from ..xlsx import xlsx_rows
 
@@ -140,17 +141,25 @@ def test_monthly_statistics_with_rates_and_trends(client, login_as, history):
     assert "分月统计" not in page  # one month has no months to split into
 
 
+def test_rising_complaints_are_called_to_attention(client, login_as, history):
+    login_as(Role.SUPERVISOR)
+    page = client.get("/reports/tickets?period=2026-11").get_data(as_text=True)
+    assert "投诉类信息较上期上升：0 → 1。" in page  # one complaint in November, none in October
+    assert "投诉类信息较上期上升" not in client.get("/reports/tickets?period=2026-12").get_data(as_text=True)
+
+
 def test_the_old_month_link_still_opens_its_month(client, login_as, history):
     login_as(Role.SUPERVISOR)
     assert "客户信息统计 · 2026年11月" in client.get("/reports/tickets?month=2026-11").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("key", ["2026-Q5", "abc", "2026-13"])
+@pytest.mark.parametrize("key", ["2026-Q5", "abc", "2026-13", ""])
 def test_a_period_that_does_not_exist_shows_this_month(client, login_as, history, key):
     login_as(Role.SUPERVISOR)
     response = client.get(f"/reports/tickets?period={key}")
     assert response.status_code == 200
-    assert "客户信息统计 · 2026年11月" in response.get_data(as_text=True)  # the tests' clock is in November 2026
+    today = TEST_NOW.astimezone(SHANGHAI)  # this month where the property is
+    assert f"客户信息统计 · {today.year}年{today.month}月" in response.get_data(as_text=True)
 
 
 def test_the_quarter_compares_with_the_last_quarter_and_splits_into_months(client, login_as, history):
@@ -246,3 +255,9 @@ def test_lobby_staff_do_not_see_statistics(client, login_as, prop):
     assert client.get("/reports/tickets").status_code == 403
     assert client.get("/reports/tickets.xlsx?period=2026").status_code == 403
     assert client.get("/reports/tickets.pdf?period=2026-Q4").status_code == 403
+
+
+def test_the_reports_page_leads_to_this_years_annual_table(client, login_as, prop):
+    login_as(Role.SUPERVISOR)
+    page = client.get("/reports/").get_data(as_text=True)
+    assert f'href="/reports/tickets?period={TEST_NOW.astimezone(SHANGHAI).year}"' in page and "年客户信息统计表" in page
