@@ -92,7 +92,7 @@ class MessageError(ValueError):
 
 def mark_notified(message: ResidentMessage, *, via: NotifiedVia, by: User, at: datetime) -> None:
     if not message.is_open:
-        raise MessageError(_("这条通知已%(status)s，无需再标记", status=message.status.label))
+        raise MessageError(_("这条通知的状态是「%(status)s」，无需再标记", status=message.status.label))
     message.status, message.via, message.handled_by, message.handled_at = MessageStatus.NOTIFIED, via, by, at
     db.session.flush()
 
