@@ -104,11 +104,13 @@ def word_boxes(data: bytes, tmp_path: Path) -> list[dict]:
     path = tmp_path / "words-check.pdf"
     path.write_bytes(data)
     out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>')
     words, page = [], 0
     for line in out.splitlines():
         if "<page " in line:
             page += 1
-        elif match := re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line):
+        elif match := word.search(line):
             x0, y0, x1, y1 = (float(v) * MM_PER_PT for v in match.groups()[:4])
-            words.append({"page": page, "text": html.unescape(match[5]), "left": x0, "top": y0, "right": x1, "bottom": y1})
+            words.append({"page": page, "text": html.unescape(match[5]),
+                          "left": x0, "top": y0, "right": x1, "bottom": y1})
     return words

@@ -61,7 +61,8 @@ def test_a_search_matching_two_households_lets_the_clerk_choose_one(client, desk
     *_mine, neighbour = household(client)
     page = client.get("/parcels/pick-up", query_string={"q": "1502"}).get_data(as_text=True)
     assert "找到 2 户有待领包裹" in page and 'name="parcels"' not in page
-    chosen = client.get("/parcels/pick-up", query_string={"q": "1502", "unit": neighbour.unit_id}).get_data(as_text=True)
+    chosen = client.get("/parcels/pick-up", query_string={"q": "1502", "unit": neighbour.unit_id})
+    chosen = chosen.get_data(as_text=True)
     assert f'name="parcels" value="{neighbour.id}" checked' in chosen and 'value="杨华丽"' in chosen
     fragment = client.get("/parcels/pick-up?q=9921", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="found">') and neighbour.number in fragment
