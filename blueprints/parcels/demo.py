@@ -30,8 +30,8 @@ def demo(d: Demo) -> None:
         parcels[n] = receive(d.garden, unit=d.unit(unit), carrier=carrier,
                              tracking_no=f"DEMO2026{n:06d}" if kind is ParcelKind.PARCEL else "", kind=kind, count=1,
                              shelf=shelf, recipient_name="", by=lobby, at=d.hours_ago(hours))
-    # Told already: HY-3-1502 by phone yesterday, HY-4-1102 on WeChat.
-    for n, via, hours in [(0, NotifiedVia.PHONE, 29.5), (5, NotifiedVia.WECHAT, 19)]:
+    # Told already: HY-3-1502 by phone yesterday, HY-4-1102 on WeChat just now.
+    for n, via, hours in [(0, NotifiedVia.PHONE, 29.5), (5, NotifiedVia.WECHAT, 0.5)]:
         for message in messaging.open_messages_of(parcels[n]):
             messaging.mark_notified(message, via=via, by=lobby, at=d.hours_ago(hours))
     # Collected by a neighbour, who showed ID, both under one signature: their notices are cancelled.
