@@ -191,11 +191,16 @@ def desk_hand_out():
     form = DeskPickUpForm()
     form.parcels.choices = [(p.id, p.number) for found in collections(current_property().id, unit_id=unit.id)
                             for p in found.parcels]
+    if not form.parcels.choices:  # collected meanwhile at another desk
+        flash(_("%(unit)s 已没有待领包裹", unit=unit.archive_no), "error")
+        return redirect(url_for("parcels.desk_pick_up"))
+    ticked = {int(v) for v in request.form.getlist("parcels") if v.isdigit()}
+    if ticked - {parcel_id for parcel_id, _number in form.parcels.choices}:
+        flash(_("所选包裹已不在 %(unit)s 的待领清单中，请核对后重新签收", unit=unit.archive_no), "error")
+        return redirect(url_for("parcels.desk_pick_up", unit=unit.id))
     if form.validate_on_submit():
         parcels = lock(current_property().id, form.parcels.data)
         try:
-            if len(parcels) != len(form.parcels.data) or any(p.unit_id != unit.id for p in parcels):
-                raise ParcelError(_("所选包裹已不在待领清单中，请重新查找"))
             hand_out(parcels, collector_name=form.collector_name.data, id_hint=form.collector_id_hint.data or "",
                      signature=form.signature, by=current_user, at=clock.now())
         except ParcelError as error:
@@ -204,9 +209,6 @@ def desk_hand_out():
         flash(_("已发放 %(pieces)d 件给 %(name)s（%(unit)s）：%(numbers)s", pieces=sum(p.count for p in parcels),
                 name=form.collector_name.data, unit=unit.archive_no, numbers="、".join(p.number for p in parcels)),
               "success")
-        return redirect(url_for("parcels.desk_pick_up"))
-    if not form.parcels.choices:  # collected meanwhile at another desk
-        flash(_("%(unit)s 已没有待领包裹", unit=unit.archive_no), "error")
         return redirect(url_for("parcels.desk_pick_up"))
     return render_desk_pick_up(q, unit.id, form=form, status=INVALID)
 

@@ -106,10 +106,13 @@ def test_what_is_wrong_comes_back_beside_the_field_with_what_was_chosen(client, 
 
 def test_parcels_of_another_unit_or_already_collected_are_not_handed_out(client, desk):
     first, second, _letter, neighbour = household(client)
-    assert hand_out(client, first.unit_id, [neighbour.id]).status_code == 422  # not one of this unit's choices
+    wrong = client.post_form("/parcels/pick-up", {"unit_id": first.unit_id, "parcels": [neighbour.id],
+                                                  "collector_name": "周建国", "signature": signature_url()},
+                             follow_redirects=True)
+    assert "所选包裹已不在 HY-3-1502 的待领清单中" in wrong.get_data(as_text=True)
     assert hand_out(client, first.unit_id, [first.id]).status_code == 302
     again = hand_out(client, first.unit_id, [first.id, second.id])  # collected meanwhile at another desk
-    assert again.status_code == 422
+    assert again.status_code == 302 and again.headers["Location"] == f"/parcels/pick-up?unit={first.unit_id}"
     db.session.commit()
     assert db.session.get(Parcel, second.id).status is ParcelStatus.WAITING
     assert db.session.get(Parcel, neighbour.id).status is ParcelStatus.WAITING
