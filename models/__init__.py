@@ -10,3 +10,4 @@ from .users import LoginFailure, LoginSession, Role, User, UserRole  # noqa: F40
 from .attachments import Attachment  # noqa: F401
 from .offline import IdempotencyKey  # noqa: F401
 from .notifications import Notification  # noqa: F401
+from .resident_messages import ResidentMessage  # noqa: F401

@@ -55,3 +55,62 @@ def missing_glyphs(data: bytes) -> int:
                     raw = run if isinstance(run, bytes) else run.original_bytes
                     missing += sum(1 for i in range(0, len(raw) - 1, 2) if raw[i:i + 2] in (b"\0\0", b"\xff\xff"))
     return missing
+
+
+MM_PER_PT = 25.4 / 72
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    """The PDF matrix product a × b of [a b c d e f] matrices."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+def image_boxes(data: bytes) -> list[dict]:
+    """Where each image is drawn, in mm from the page's top left: page (1-based), left, top, width, height.
+    Follows the content stream's q/Q/cm to the matrix in force at each `Do` of an image XObject."""
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(io.BytesIO(data))
+    boxes = []
+    for number, page in enumerate(reader.pages, start=1):
+        images = {name for name, ref in (page["/Resources"].get("/XObject") or {}).items()
+                  if ref.get_object()["/Subtype"] == "/Image"}
+        page_height = float(page.mediabox.height)
+        matrix, stack = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], []
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"q":
+                stack.append(matrix)
+            elif operator == b"Q":
+                matrix = stack.pop()
+            elif operator == b"cm":
+                matrix = _multiply([float(v) for v in operands], matrix)
+            elif operator == b"Do" and operands[0] in images:
+                # The image is the unit square under the matrix.
+                corners = [(matrix[4] + matrix[0] * x + matrix[2] * y, matrix[5] + matrix[1] * x + matrix[3] * y)
+                           for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
+                xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+                boxes.append({"page": number, "left": min(xs) * MM_PER_PT, "top": (page_height - max(ys)) * MM_PER_PT,
+                              "width": (max(xs) - min(xs)) * MM_PER_PT, "height": (max(ys) - min(ys)) * MM_PER_PT})
+    return boxes
+
+
+def word_boxes(data: bytes, tmp_path: Path) -> list[dict]:
+    """Each word poppler's pdftotext finds, with its box in mm from the page's top left."""
+    import html
+    import re
+
+    path = tmp_path / "words-check.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>')
+    words, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        elif match := word.search(line):
+            x0, y0, x1, y1 = (float(v) * MM_PER_PT for v in match.groups()[:4])
+            words.append({"page": page, "text": html.unescape(match[5]),
+                          "left": x0, "top": y0, "right": x1, "bottom": y1})
+    return words

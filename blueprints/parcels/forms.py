@@ -1,10 +1,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, NumberRange, Regexp
 
 from models.parcels import Carrier, ParcelKind
+from models.resident_messages import NotifiedVia
 
 from ..shared.forms import UnitField, choose, compact, max_length, optional, required, stripped
 from ..shared.signatures import SignatureField
@@ -38,3 +39,20 @@ class PickUpForm(FlaskForm):
 class ReturnForm(FlaskForm):
     reason = StringField(_l("退回原因"), validators=[required(), max_length(200)], filters=[stripped],
                          description=_l("如 业主拒收、地址错误、超期无人领取"))
+
+
+class DeskPickUpForm(FlaskForm):
+    """The pick-up at the desk: a household found by one search, all its waiting parcels ticked."""
+
+    unit_id = HiddenField()
+    parcels = SelectMultipleField(_l("领取的包裹"), coerce=int, choices=[],
+                                  validators=[InputRequired(message=_l("请至少勾选一件"))])
+    collector_name = StringField(_l("领取人"), validators=[required(), max_length(50)], filters=[stripped])
+    collector_id_hint = StringField(_l("证件号后四位（选填）"), filters=[compact], validators=[
+        optional(), Regexp(r"^[0-9A-Z]{4}$", message=_l("请填写证件号码的最后 4 位")),
+    ], description=_l("代领或不认识的领取人，核对证件后填写"))
+    signature = SignatureField(_l("领取人签名"))
+
+
+class NotifiedForm(FlaskForm):
+    via = RadioField(_l("通知方式"), choices=NotifiedVia.choices()[:2], validators=[choose()])

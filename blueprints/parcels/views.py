@@ -5,17 +5,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from models import clock, db
+from models import Unit, clock, db
 from models.parcels import Carrier, Parcel, ParcelError, ParcelKind, ParcelStatus
+from models.resident_messages import OPEN_STATUSES, NotifiedVia, ResidentMessage
 
 from ..shared.htmx import INVALID, render
+from ..shared.messaging import MessageError, mark_notified
 from ..shared.lists import Column, export_xlsx
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from . import bp
-from .forms import IntakeForm, PickUpForm, ReturnForm
+from .forms import DeskPickUpForm, IntakeForm, NotifiedForm, PickUpForm, ReturnForm
 from .services import (
-    ParcelFilter, hand_out, lock, receive, unclaimed_cutoff, unclaimed_days, waiting_summary, waiting_with,
+    ParcelFilter, collections, hand_out, lock, receive, send_back as send_parcel_back, unclaimed_cutoff,
+    unclaimed_days, waiting_summary, waiting_with,
 )
 
 
@@ -148,8 +151,100 @@ def send_back(parcel_id: int):
         return _refuse(error, parcel)
     form = ReturnForm()
     if form.validate_on_submit():
-        parcel.send_back(form.reason.data, current_user, clock.now())
-        db.session.flush()
+        send_parcel_back(parcel, form.reason.data, by=current_user, at=clock.now())
         flash(_("%(number)s 已退回快递公司", number=parcel.number), "success")
         return redirect(url_for("parcels.detail", parcel_id=parcel.id))
     return render_detail(parcel, return_form=form, status=INVALID)
+
+
+# --- The pick-up at the desk: find, (choose,) sign, confirm ---------------------------------------------
+
+def _unit_arg(raw) -> int | None:
+    return int(raw) if str(raw or "").isdigit() else None
+
+
+def render_desk_pick_up(q: str, unit_id: int | None, *, form: DeskPickUpForm | None = None, status=200):
+    found = collections(current_property().id, q, unit_id)
+    chosen = found[0] if len(found) == 1 else None
+    if chosen and form is None:
+        form = DeskPickUpForm(formdata=None, data={
+            "unit_id": chosen.unit.id, "parcels": [p.id for p in chosen.parcels], "collector_name": chosen.collector,
+        })
+    if chosen:
+        form.parcels.choices = [(p.id, p.number) for p in chosen.parcels]
+    return render("parcels/pick_up.html", "found", q=q, found=found, chosen=chosen, form=form,
+                  unclaimed_before=unclaimed_cutoff(), status=status)
+
+
+@bp.get("/pick-up")
+@require("parcels.work")
+def desk_pick_up():
+    """One search box finds the household; all its waiting parcels come ticked; sign and confirm."""
+    return render_desk_pick_up(request.args.get("q", ""), _unit_arg(request.args.get("unit")))
+
+
+@bp.post("/pick-up")
+@require("parcels.work")
+def desk_hand_out():
+    unit = db.first_or_404(scoped(Unit).where(Unit.id == (_unit_arg(request.form.get("unit_id")) or 0)))
+    q = request.form.get("q", "")
+    form = DeskPickUpForm()
+    form.parcels.choices = [(p.id, p.number) for found in collections(current_property().id, unit_id=unit.id)
+                            for p in found.parcels]
+    if not form.parcels.choices:  # collected meanwhile at another desk
+        flash(_("%(unit)s 已没有待领包裹", unit=unit.archive_no), "error")
+        return redirect(url_for("parcels.desk_pick_up"))
+    ticked = {int(v) for v in request.form.getlist("parcels") if v.isdigit()}
+    if ticked - {parcel_id for parcel_id, _number in form.parcels.choices}:
+        flash(_("所选包裹已不在 %(unit)s 的待领清单中，请核对后重新签收", unit=unit.archive_no), "error")
+        return redirect(url_for("parcels.desk_pick_up", unit=unit.id))
+    if form.validate_on_submit():
+        parcels = lock(current_property().id, form.parcels.data)
+        try:
+            hand_out(parcels, collector_name=form.collector_name.data, id_hint=form.collector_id_hint.data or "",
+                     signature=form.signature, by=current_user, at=clock.now())
+        except ParcelError as error:
+            flash(str(error), "error")
+            return redirect(url_for("parcels.desk_pick_up", unit=unit.id))
+        flash(_("已发放 %(pieces)d 件给 %(name)s（%(unit)s）：%(numbers)s", pieces=sum(p.count for p in parcels),
+                name=form.collector_name.data, unit=unit.archive_no, numbers="、".join(p.number for p in parcels)),
+              "success")
+        return redirect(url_for("parcels.desk_pick_up"))
+    return render_desk_pick_up(q, unit.id, form=form, status=INVALID)
+
+
+# --- Residents to tell: the desk's 待通知 list ----------------------------------------------------------
+
+@bp.get("/notices")
+@require("parcels.notices")
+def notices():
+    prop = current_property()
+    start, end = prop.day_range(prop.local_day(clock.now()))
+    waiting = db.session.scalars(
+        scoped(ResidentMessage).where(ResidentMessage.status.in_(OPEN_STATUSES))
+        .order_by(ResidentMessage.created_at, ResidentMessage.id)
+    ).all()
+    handled = db.session.scalars(
+        scoped(ResidentMessage).where(ResidentMessage.status.not_in(OPEN_STATUSES),
+                                      ResidentMessage.handled_at >= start, ResidentMessage.handled_at < end)
+        .order_by(ResidentMessage.handled_at.desc(), ResidentMessage.id.desc())
+    ).all()
+    return render("parcels/notices.html", waiting=waiting, handled=handled, form=NotifiedForm(formdata=None))
+
+
+@bp.post("/notices/<int:message_id>/notified")
+@require("parcels.notices")
+def notified(message_id: int):
+    message = db.first_or_404(scoped(ResidentMessage).where(ResidentMessage.id == message_id).with_for_update())
+    form = NotifiedForm()
+    if form.validate_on_submit():
+        try:
+            mark_notified(message, via=NotifiedVia(form.via.data), by=current_user, at=clock.now())
+        except MessageError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("已标记 %(unit)s %(name)s 为已通知（%(via)s）", unit=message.unit.archive_no,
+                    name=message.recipient_name, via=message.via.label), "success")
+    else:
+        flash(_("请选择通知方式"), "error")
+    return redirect(url_for("parcels.notices"))

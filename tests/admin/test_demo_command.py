@@ -12,6 +12,7 @@ from models.patrols import PatrolFinding, PatrolRound, PatrolRoute
 from models.tickets import Ticket, TicketVisit
 from models.decoration import Decoration, DecorationStatus
 from models.parcels import Parcel
+from models.resident_messages import ResidentMessage
 from models.visitors import Visitor
 
 from .helpers import count
@@ -110,7 +111,11 @@ def test_demo_has_a_few_days_of_work_at_the_desk(app):
     assert statuses == sorted(["closed", "fed_back", "in_progress", "dispatched", "dispatched", "received",
                                "received", "closed"])
     assert count(TicketVisit) == 1 and count(Notification) > 0  # the important complaint alerted the supervisors
-    assert count(Parcel) == 3 and count(Visitor, signed_out_at=None) == 1
+    assert count(Parcel, status="waiting") == 7 and count(Parcel, status="picked_up") == 2
+    assert count(Visitor, signed_out_at=None) == 1
+    # The residents still to be told of their parcels, one of them reminded; some told already.
+    assert count(ResidentMessage, status="pending") == 5 and count(ResidentMessage, reason="parcel_reminder") == 1
+    assert count(ResidentMessage, status="notified") == 2
     passes = {p.status.value for p in db.session.scalars(sa.select(ReleasePass))}
     assert passes == {"used", "pending"} and count(Approval, status="pending", kind="passes.arrears") == 1
     rounds = db.session.scalars(sa.select(PatrolRound).order_by(PatrolRound.scheduled_for)).all()

@@ -36,7 +36,8 @@ def test_the_desk_panel_counts_what_is_waiting_and_refreshes_alone(client, demo)
     client.login("lobby", "frontdesk")
     panel = client.get("/journal/desk", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert panel.startswith('<section class="card panel desk" id="desk-panel"')
-    assert '<span class="stat">3</span>件包裹待领' in panel  # the demo's three parcels
+    assert '<span class="stat">7</span>件包裹待领' in panel  # the demo's parcels on the shelves
+    assert '<span class="stat">5</span>条包裹通知待发' in panel  # and the residents still to be told
     assert '<span class="stat">1</span>人在场内' in panel  # and its visitor
     assert "来访登记" in panel and "包裹登记" in panel and "登记报事" in panel
 
