@@ -75,6 +75,7 @@ class TicketEventKind(LabelledEnum):
     VISITED = "visited", _l("回访")
     CLOSED = "closed", _l("关闭")
     REOPENED = "reopened", _l("重新处理")
+    CALL_AGAIN = "call_again", _l("再次来电")
 
 
 # The statuses in which a department is working on the ticket.
@@ -139,6 +140,8 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
     __table_args__ = (
         sa.Index("ix_tickets_property_status", "property_id", "status"),
         sa.Index("ix_tickets_property_received", "property_id", "received_at"),
+        # Likely duplicates and repeats: the same unit and category in the last hours or days.
+        sa.Index("ix_tickets_unit_category_received", "unit_id", "category", "received_at"),
         # Callers by pinyin initials (LIKE 'yhl%'): on PostgreSQL a prefix needs the pattern operator class.
         sa.Index("ix_tickets_caller_initials", "property_id", "caller_initials",
                  postgresql_ops={"caller_initials": "text_pattern_ops"}),
@@ -266,6 +269,13 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
         if self.status is TicketStatus.CLOSED:
             raise TicketError(_l("报事已关闭，不能再添加进展。"))
         self.log(TicketEventKind.NOTE, by, note=note, at=at)
+
+    def add_repeat_call(self, by: User, at: datetime, *, caller: str, phone: str, description: str) -> None:
+        """Someone reported this again (a likely duplicate, caught at registration): their words go on
+        this ticket's timeline instead of on a second ticket, and whoever works on it hears of it."""
+        who = "".join(p for p in (caller, f"（{mask_phone(phone)}）" if phone else "") if p)
+        text = description.strip()
+        self.log(TicketEventKind.CALL_AGAIN, by, at=at, note=f"{who}：{text}" if who else text)
 
     def record_progress(self, by: User, note: str, at: datetime) -> None:
         """The department's progress on the work (记录进展)."""

@@ -2,7 +2,7 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from ..shared.modules import AdminLink, DeskStat, Module, NavItem, Panel, QuickAction, grant
+from ..shared.modules import AdminLink, DeskStat, Module, NavItem, Panel, QuickAction, Setting, grant
 from ..shared.permissions import A, C, D, L, S
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
@@ -39,4 +39,8 @@ module = Module(
         "caller_phone": _l("联系电话"),
     },
     number_codes={"TK": _l("报事"), "CA": _l("纠正与预防措施")},
+    settings={
+        "TICKETS_DUPLICATE_HOURS": Setting(4, "hours within which the same unit, category and a similar text is "
+                                              "taken for a likely duplicate, warned of before saving"),
+    },
 )

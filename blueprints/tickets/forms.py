@@ -1,5 +1,8 @@
 
+from datetime import timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,15 +20,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
 from models import Department, DepartmentKind, Resident, User, UserRole, db
-from models.tickets import Nature, Satisfaction, Severity, TicketCategory, TicketSource, VisitMethod
+from models.tickets import Nature, Satisfaction, Severity, Ticket, TicketCategory, TicketSource, VisitMethod
 
+from ..shared.duplicates import WarnsOfDuplicates, similar
 from ..shared.forms import UnitField, choose, max_length, optional, phone, required
 from ..shared.localtime import today
+from ..shared.offline import client_time
 from ..shared.permissions import current_property, scoped
 from ..shared.photos import PhotosField
 
 
-class TicketForm(FlaskForm):
+class TicketForm(WarnsOfDuplicates, FlaskForm):
     category = RadioField(_l("类别"), choices=TicketCategory.choices(), validators=[choose()])
     severity = RadioField(_l("投诉程度"), choices=Severity.choices(), validate_choice=False)
     source = SelectField(_l("来源"), choices=TicketSource.choices(), default=TicketSource.PHONE.value)
@@ -39,8 +44,11 @@ class TicketForm(FlaskForm):
     answer = TextAreaField(_l("当场答复"), validators=[optional(), max_length(2000)],
                            description=_l("咨询类当场答复后填写，登记即关闭"))
     photos = PhotosField()
+    # 「是同一件事」: the id of the likely duplicate this call is added to, instead of a new ticket.
+    add_to = HiddenField()
 
     resident_obj: Resident | None = None
+    duplicate_message = _l("这件事可能已经登记过：请核对下方的报事。是同一件事就记到那张单上，不是再登记新单。")
 
     def validate_severity(self, field):
         if self.category.data != TicketCategory.COMPLAINT.value:
@@ -72,7 +80,25 @@ class TicketForm(FlaskForm):
         if concerns_household and not self.resident_obj and not typed and not self.caller_phone.errors:
             self.caller_phone.errors.append(_l("报修和投诉请选择住户，或填写联系人和联系电话，以便处理人员联系"))
             return False
-        return valid
+        return valid and (bool(self.add_to.data) or self.no_likely_duplicates())
+
+    def find_duplicates(self) -> list[Ticket]:
+        """The same unit (or public place) and category, received within a few hours, with a similar text."""
+        hours = timedelta(hours=current_app.config["TICKETS_DUPLICATE_HOURS"])
+        at = client_time()
+        unit = self.unit.unit
+        stmt = scoped(Ticket).where(
+            Ticket.category == self.category.data,
+            Ticket.unit_id == unit.id if unit else Ticket.unit_id.is_(None),
+            Ticket.received_at.between(at - hours, at + hours),
+        ).order_by(Ticket.received_at.desc()).limit(20)
+        return [
+            t for t in db.session.scalars(stmt)
+            if similar(t.description, self.description.data) and (unit or similar(t.location, self.location.data))
+        ][:3]
+
+    def validate_add_to(self, field):
+        field.data = int(field.data) if (field.data or "").isdigit() else None
 
     def validate_answer(self, field):
         if field.data and self.category.data != TicketCategory.ENQUIRY.value:

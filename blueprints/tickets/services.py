@@ -115,6 +115,21 @@ def register(form: TicketForm, prop: Property, user: User, received_at: datetime
     return ticket
 
 
+def add_to_existing(form: TicketForm, ticket: Ticket, user: User, received_at: datetime) -> Ticket:
+    """「是同一件事」: the call goes on the ticket already registered, with its photos; the person working
+    on it is told."""
+    resident = form.resident_obj
+    ticket.add_repeat_call(
+        user, received_at, caller=form.caller_name.data or (resident.name if resident else ""),
+        phone=form.caller_phone.data or (resident.phone if resident else ""), description=form.description.data,
+    )
+    save_photos(form.photos, ticket)
+    if ticket.assignee_id and ticket.assignee_id != user.id:
+        notify([ticket.assignee_id], ticket.property_id, _("%(number)s 业户再次来电：%(text)s", number=ticket.number,
+               text=form.description.data[:100]), url_for("tickets.detail", ticket_id=ticket.id))
+    return ticket
+
+
 def alert_important(ticket: Ticket) -> None:
     """Important tickets reach the property lead and the supervisors at once (seed 003 §2.3.1)."""
     leads = db.session.scalars(

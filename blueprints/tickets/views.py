@@ -1,5 +1,5 @@
 
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +18,7 @@ from . import bp
 from .access import contact_shown, may_feed_back, may_work_on
 from .forms import ActionForm, DispatchForm, NoteForm, TicketForm, VisitForm, WorkNoteForm
 from .search import TicketFilter, visit_dues
-from .services import register
+from .services import add_to_existing, register
 
 
 @bp.get("/")
@@ -71,7 +71,11 @@ def export():
 def new():
     form = TicketForm()
     if form.validate_on_submit():
-        ticket = register(form, current_property(), current_user, client_time())
+        if form.add_to.data:
+            ticket = add_to_existing(form, get_or_404(Ticket, form.add_to.data), current_user, client_time())
+            flash(_("已记到 %(number)s（再次来电），未另登记新单", number=ticket.number), "success")
+        else:
+            ticket = register(form, current_property(), current_user, client_time())
         return redirect(url_for("tickets.detail", ticket_id=ticket.id))
     recent = db.session.scalars(
         scoped(Ticket).where(Ticket.first_contact_id == current_user.id).order_by(Ticket.id.desc()).limit(5)

@@ -1,18 +1,22 @@
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, StringField, ValidationError
+from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, ValidationError
 from wtforms.validators import NumberRange
 
-from models.visitors import Purpose
+from models import db
+from models.visitors import Purpose, Visitor
 
+from ..shared.duplicates import WarnsOfDuplicates
 from ..shared.forms import IdNumberField, IdTypeField, UnitField, check_id_document, max_length, optional, phone, required
+from ..shared.permissions import scoped
 
 
 def _plate(value: str | None) -> str:
     return (value or "").replace(" ", "").upper()
 
 
-class VisitorForm(FlaskForm):
+class VisitorForm(WarnsOfDuplicates, FlaskForm):
     name = StringField(_l("访客姓名"), validators=[required(), max_length(50)])
     unit = UnitField(_l("到访房号"), validators=[max_length(40)], description=_l("如 3-1502；写字楼可只填公司"))
     purpose = RadioField(_l("事由"), choices=Purpose.choices(), default=Purpose.VISIT.value)
@@ -24,6 +28,10 @@ class VisitorForm(FlaskForm):
     plate = StringField(_l("车牌"), validators=[max_length(20)], filters=[_plate])
     pass_no = StringField(_l("访客证号"), validators=[max_length(20)])
     note = StringField(_l("备注"), validators=[max_length(300)])
+    # 「上次离开时未登记」: the id of the open visit of this person, signed out before this one is signed in.
+    previous_left = HiddenField()
+
+    duplicate_message = _l("此人可能还在场内：同一证件或手机号已登记进入、尚未离开。请核对下方记录。")
 
     def validate_unit(self, field):
         if not field.data and not (self.company.data or "").strip():
@@ -31,6 +39,21 @@ class VisitorForm(FlaskForm):
 
     def validate_id_number(self, field):
         check_id_document(self.id_type, field)
+
+    def validate_previous_left(self, field):
+        field.data = int(field.data) if (field.data or "").isdigit() else None
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) and (bool(self.previous_left.data) or self.no_likely_duplicates())
+
+    def find_duplicates(self) -> list[Visitor]:
+        """Visits still open (not signed out) with the same ID number or mobile."""
+        same = [Visitor.id_number == self.id_number.data] if self.id_number.data else []
+        same += [Visitor.phone == self.phone.data] if self.phone.data else []
+        if not same:
+            return []
+        stmt = scoped(Visitor).where(Visitor.signed_out_at.is_(None), sa.or_(*same))
+        return list(db.session.scalars(stmt.order_by(Visitor.signed_in_at.desc()).limit(3)))
 
 
 class ExpectedGuestForm(FlaskForm):

@@ -90,6 +90,14 @@ def sign_in(prop: Property, *, by: User, at: datetime, unit: Unit | None, name: 
     return visit
 
 
+def sign_out_forgotten(visit: Visitor, *, by: User, at: datetime) -> None:
+    """The person is back while their last visit is still open: they left unrecorded. The open visit is
+    closed now (its true leaving time is unknown; the note says so) before the new one is signed in."""
+    if visit.signed_out_at is None:
+        visit.signed_out_at, visit.signed_out_by = max(at, visit.signed_in_at), by
+        visit.note = "；".join(n for n in (visit.note, _("离开时未登记，再次来访时补记")) if n)[:300]
+
+
 def alert_text(hits: list[BlockEntry]) -> str:
     return "；".join(_("黑名单：%(who)s（%(why)s）", who=h.plate or h.name, why=h.reason) for h in hits)
 

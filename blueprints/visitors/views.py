@@ -19,7 +19,7 @@ from ..shared.printing import day_register_number, render_pdf
 from ..shared.units import find_unit
 from . import bp
 from .forms import BlockEntryForm, ExpectedGuestForm, VisitorForm
-from .services import VisitorFilter, block_hits, expected_guest, sign_in
+from .services import VisitorFilter, block_hits, expected_guest, sign_in, sign_out_forgotten
 
 
 @bp.get("/")
@@ -60,6 +60,8 @@ def export():
 def new():
     form = VisitorForm()
     if form.validate_on_submit():
+        if form.previous_left.data:
+            sign_out_forgotten(get_or_404(Visitor, form.previous_left.data), by=current_user, at=client_time())
         visit = sign_in(
             current_property(), by=current_user, at=client_time(), unit=form.unit.unit, name=form.name.data.strip(),
             id_type=IdType(form.id_type.data), id_number=form.id_number.data or "", phone=form.phone.data or "",
@@ -79,14 +81,16 @@ def new():
 @bp.get("/check")
 @require("visitors.register")
 def check():
-    """While the desk types: block-list hits and expected guests, shown above the sign-in button."""
+    """While the desk types: block-list hits, expected guests and the same person still inside, shown
+    above the sign-in button."""
     prop = current_property()
     unit = find_unit(request.args.get("unit", "")) if request.args.get("unit") else None
     name = request.args.get("name", "").strip()
     plate = request.args.get("plate", "").replace(" ", "").upper()
     hits = block_hits(prop.id, name, request.args.get("id_number", ""), plate)
     expected = expected_guest(prop.id, unit.id if unit else None, name, plate, today()) if name or plate else None
-    return render("visitors/_check.html", hits=hits, expected=expected)
+    inside = VisitorForm(formdata=request.args, meta={"csrf": False}).find_duplicates()
+    return render("visitors/_check.html", hits=hits, expected=expected, inside=inside)
 
 
 @bp.get("/<int:visitor_id>")

@@ -84,12 +84,16 @@
       if (input) errors[input.name] = messages;
     });
     const formError = doc.querySelector(".form-error");
-    return { fields: errors, form: formError ? formError.textContent.trim() : "" };
+    // Parts the server fills only in its answer (e.g. the likely duplicates found): shown as sent.
+    const fragments = {};
+    doc.querySelectorAll("[data-server-fragment][id]").forEach((part) => (fragments[part.id] = part.innerHTML));
+    return { fields: errors, form: formError ? formError.textContent.trim() : "", fragments };
   }
 
   function showErrors(form, errors) {
     form.querySelectorAll(".js-error").forEach((e) => e.remove());
     form.querySelectorAll(".field.has-error").forEach((f) => f.classList.remove("has-error"));
+    form.querySelectorAll("[data-server-fragment][id]").forEach((part) => (part.innerHTML = (errors.fragments || {})[part.id] || ""));
     for (const [name, messages] of Object.entries(errors.fields)) {
       const input = form.elements[name];
       const element = input && (input.length && !input.tagName ? input[0] : input);
@@ -103,7 +107,7 @@
         field.appendChild(p);
       }
     }
-    const first = form.querySelector(".has-error [name]");
+    const first = form.querySelector(".has-error [name], [data-server-fragment] button");
     if (first) first.focus();
     notice(form, errors.form || "请检查标红的项目后重新提交。", "error");
   }

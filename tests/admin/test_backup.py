@@ -15,7 +15,8 @@ from ..tickets.test_register import photo_bytes
 
 def report(client, n: int):
     data = {"category": "repair", "location": "3号楼大堂", "description": f"灯不亮 {n}", "source": "phone",
-            "nature": "normal", "photos": [(io.BytesIO(photo_bytes((320, 240))), f"{n}.jpg")]}
+            "nature": "normal", "photos": [(io.BytesIO(photo_bytes((320, 240))), f"{n}.jpg")],
+            "save_anyway": "y"}  # alike on purpose: not duplicates to warn of
     return client.post("/tickets/new", data=data, headers={"X-CSRFToken": client.csrf_token()})
 
 
@@ -40,11 +41,13 @@ def test_a_backup_taken_while_writing_restores_every_acknowledged_ticket_and_pho
     writer = threading.Thread(target=desk)
     writer.start()
     while len(acknowledged) < 5:
+        assert writer.is_alive(), "the desk stopped writing"
         time.sleep(0.05)
     started = time.monotonic()
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backups")])
     finished = time.monotonic()
     while len(acknowledged) < len([a for a in acknowledged if a[0] <= finished]) + 3:
+        assert writer.is_alive(), "the desk stopped writing"
         time.sleep(0.05)  # the desk goes on after the backup too
     stop.set()
     writer.join()

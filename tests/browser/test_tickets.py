@@ -94,3 +94,36 @@ def test_the_ticket_list_reads_on_a_portrait_tablet(page: Page, log_in, make, pr
     content = page.locator("table.stacked td.wide").first
     expect(content).to_contain_text("请问本周六上午")
     assert content.bounding_box()["width"] > 600  # a line of its own, not 3–4 characters a line
+
+
+def test_a_second_call_about_the_same_repair_is_added_to_the_first(page: Page, log_in, make, prop):
+    make.unit(prop, "3", "1502")
+    make.user("desk", {prop: [Role.LOBBY]}, display_name="王前台")
+    log_in("desk")
+
+    def call(description: str, caller: str) -> None:
+        page.goto("/tickets/new")
+        page.get_by_text("报修", exact=True).click()
+        page.get_by_label("房号").fill("3-1502")
+        page.get_by_label("联系人").fill(caller)
+        page.get_by_label("联系电话").fill("13812345678")
+        page.get_by_label("内容").fill(description)
+        page.get_by_role("button", name="登记", exact=True).click()
+
+    call("厨房水龙头漏水", "张三")
+    expect(page).to_have_url(re.compile(r"/tickets/\d+$"))
+    db.session.commit()
+    first = db.session.scalar(sa.select(Ticket))
+
+    call("厨房水龙头漏水很严重", "张太太")
+    warning = page.locator("#duplicates")
+    expect(warning).to_contain_text(first.number)
+    expect(page.get_by_label("内容")).to_have_value("厨房水龙头漏水很严重")  # nothing typed is lost
+    add = warning.get_by_role("button", name=f"是同一件事：记到 {first.number}")
+    expect(add).to_be_focused()
+    add.click()
+    expect(page).to_have_url(re.compile(rf"/tickets/{first.id}$"))
+    expect(page.locator("#timeline")).to_contain_text("再次来电")
+    expect(page.locator("#timeline")).to_contain_text("张太太")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Ticket.id))) == 1

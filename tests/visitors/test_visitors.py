@@ -10,6 +10,7 @@ from models.visitors import BlockEntry, ExpectedGuest, Visitor
 from ..pdf import pdf_text
 
 GOOD_ID = "34010419900101123" + ric.calc_check_digit("34010419900101123?")
+OTHER_ID = "11010519491231002" + ric.calc_check_digit("11010519491231002?")
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_an_offline_registration_is_taken_once(client, desk):
 
 def test_old_personal_data_is_anonymised_by_the_purge_command(app, client, desk, prop):
     client.login("desk")
-    walk_in(client, phone="13812345678", plate="皖A12345")
+    walk_in(client, phone="13812345678", plate="皖A12345", id_number=OTHER_ID)
     walk_in(client, name="张飞")
     old, recent = visits()
     old.signed_in_at = datetime.now(timezone.utc) - timedelta(days=400)
@@ -151,3 +152,44 @@ def test_the_expected_guests_button_shows_only_to_those_who_may_register_them(cl
     login_as(Role.ADMIN)
     assert "预约访客" not in client.get("/visitors/").get_data(as_text=True)
     assert client.get("/visitors/expected").status_code == 403
+
+
+def test_a_person_still_inside_is_shown_before_a_second_sign_in(client, desk):
+    client.login("desk")
+    walk_in(client)
+    [first] = visits()
+    again = walk_in(client, pass_no="V02")
+    assert again.status_code == 422
+    page = again.get_data(as_text=True)
+    assert "此人可能还在场内" in page and f'/visitors/{first.id}"' in page and first.id_number_masked in page
+    assert GOOD_ID not in page.replace(f'value="{GOOD_ID}"', "")  # masked, except in the field as typed
+    assert 'value="V02"' in page and len(visits()) == 1
+    assert walk_in(client, pass_no="V02", save_anyway="y").status_code == 302
+    assert len(visits()) == 2
+
+
+def test_a_visit_left_unrecorded_is_closed_before_the_new_one(client, desk):
+    client.login("desk")
+    walk_in(client)
+    [first] = visits()
+    assert walk_in(client, previous_left=str(first.id)).status_code == 302
+    old, new = visits()
+    assert old.signed_out_at is not None and "离开时未登记" in old.note
+    assert new.signed_out_at is None
+
+
+def test_the_same_phone_inside_counts_and_a_signed_out_visit_does_not(client, desk):
+    client.login("desk")
+    walk_in(client, id_type="none", id_number="", phone="13800001111")
+    assert walk_in(client, name="关羽", id_type="none", id_number="", phone="13800001111").status_code == 422
+    [first] = visits()
+    client.post_form(f"/visitors/{first.id}/sign-out")
+    assert walk_in(client, id_type="none", id_number="", phone="13800001111").status_code == 302
+
+
+def test_the_check_while_typing_says_who_is_inside(client, desk):
+    client.login("desk")
+    walk_in(client)
+    hint = client.get(f"/visitors/check?name=刘备&id_type=resident_id&id_number={GOOD_ID}").get_data(as_text=True)
+    assert "此人仍在场内" in hint
+    assert "此人仍在场内" not in client.get("/visitors/check?name=刘备&id_number=").get_data(as_text=True)
