@@ -1,7 +1,7 @@
 """tickets: a repeat call added to the ticket it duplicates; the index the duplicate check reads
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-02 06:30:00
 
 A likely duplicate caught at registration can be added to the ticket already registered (再次来电, a new
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
