@@ -12,9 +12,9 @@ export FLASK_APP := app
 # Debian packages: fonts for printed forms (CJK pinned; HanaMin for the rare characters of names, CJK Ext. A/B;
 # Noto Color Emoji), HarfBuzz subsetting (without it every PDF embeds the whole 20 MB font and takes ~20 s),
 # Pango for WeasyPrint; Chromium, poppler and libatomic1 (which Playwright's bundled Node.js driver needs) for
-# tests, and pg_dump/pg_restore for the backup test on PostgreSQL.
+# tests, qpdf for the PDF structure check, and pg_dump/pg_restore for the backup test on PostgreSQL.
 RUN_DEBS := fonts-noto-cjk=1:20220127+repack1-1 fonts-hanazono=20170904-2.1 fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
-TEST_DEBS := chromium poppler-utils libatomic1 postgresql-client-15
+TEST_DEBS := chromium poppler-utils qpdf libatomic1 postgresql-client-15
 
 .PHONY: run test install install-test system-packages system-packages-test assets serve messages
 
@@ -53,10 +53,13 @@ $(VENV)/.installed-test: pyproject.toml requirements.lock | $(VENV)/bin/python
 	$(PY) -m pip install -q -c requirements.lock -e ".[test]"
 	touch $@ $(VENV)/.installed
 
-# htmx comes from the npm registry at the version and hash pinned in package-lock.json (no Node.js needed).
-assets: static/vendor/htmx.min.js
+# htmx and axe-core come from the npm registry at the versions and hashes pinned in package-lock.json (no
+# Node.js needed). axe-core is for the browser tests' accessibility checks only: no page refers to it.
+assets: static/vendor/htmx.min.js static/vendor/axe.min.js
 static/vendor/htmx.min.js: package-lock.json
 	python3 .ci/npm-fetch htmx.org dist/htmx.min.js $@
+static/vendor/axe.min.js: package-lock.json
+	python3 .ci/npm-fetch axe-core axe.min.js $@
 
 # The catalogue of every string marked for translation (_, _l, {{ _() }}), for translators to start
 # from: `pybabel init -i translations/messages.pot -d translations -l en`, then `pybabel compile`.

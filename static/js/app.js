@@ -89,8 +89,31 @@
     }
   });
 
+  // After a failed submit the cursor goes to the first field in error, scrolled into view (on a tablet the
+  // first error can be far down the page): for a page sent back by the server, for a form swapped in by htmx,
+  // and for the offline forms (static/js/offline.js), which call it once the form is no longer inert.
+  function focusFirstError(root) {
+    const field = root && root.querySelector(".field.has-error");
+    if (!field) return false;
+    for (let details = field.closest("details"); details; details = details.parentElement.closest("details")) {
+      details.open = true;
+    }
+    const control =
+      field.querySelector('[aria-invalid="true"]:is(input, select, textarea)') ||
+      field.querySelector("input:not([type=hidden]):not([disabled]), select, textarea, button, [tabindex]");
+    field.scrollIntoView({ block: "center" });
+    if (control) control.focus({ preventScroll: true });
+    return true;
+  }
+  window.Frontdesk = Object.assign(window.Frontdesk || {}, { focusFirstError: focusFirstError });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 422) focusFirstError(event.detail.target);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     applyShowIf(document);
+    focusFirstError(document.querySelector("main"));
     if (!window.htmx) return;
     // 422 is this app's answer to a form with errors: swap it in so the messages show beside the fields.
     window.htmx.config.responseHandling = [

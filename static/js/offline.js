@@ -83,33 +83,71 @@
       const messages = Array.from(field.querySelectorAll(".error"), (e) => e.textContent.trim());
       if (input) errors[input.name] = messages;
     });
-    const formError = doc.querySelector(".form-error");
+    // The form's own errors (about no one field); the server's summary of the fields is rebuilt here.
+    const formError = doc.querySelector(".form-error:not([data-error-summary])");
     // Parts the server fills only in its answer (e.g. the likely duplicates found): shown as sent.
     const fragments = {};
-    doc.querySelectorAll("[data-server-fragment][id]").forEach((part) => (fragments[part.id] = part.innerHTML));
+    doc.querySelectorAll("[data-server-fragment][id]").forEach((part) => (fragments[part.id] = part.outerHTML));
     return { fields: errors, form: formError ? formError.textContent.trim() : "", fragments };
   }
 
-  function showErrors(form, errors) {
+  // A field's name as its label shows it ("姓名"), without the required-field star.
+  function fieldLabel(field) {
+    const label = field.querySelector(":scope > label:not(.file-pick), :scope > .label, label.check");
+    if (!label) return "";
+    const copy = label.cloneNode(true);
+    copy.querySelectorAll(".req, input, select, textarea").forEach((e) => e.remove());
+    return copy.textContent.trim();
+  }
+
+  let errorIds = 0;
+
+  // The fields marked as the server marks them (templates/_form.html's `field` macro): the field
+  // .has-error, its control aria-invalid="true" and aria-describedby its first message.
+  function clearErrors(form) {
     form.querySelectorAll(".js-error").forEach((e) => e.remove());
     form.querySelectorAll(".field.has-error").forEach((f) => f.classList.remove("has-error"));
-    form.querySelectorAll("[data-server-fragment][id]").forEach((part) => (part.innerHTML = (errors.fragments || {})[part.id] || ""));
+    form.querySelectorAll("[data-js-invalid]").forEach((control) => {
+      control.removeAttribute("aria-invalid");
+      control.removeAttribute("aria-describedby");
+      delete control.dataset.jsInvalid;
+    });
+  }
+
+  function showErrors(form, errors) {
+    clearErrors(form);
+    form.querySelectorAll("[data-server-fragment][id]").forEach((part) => {
+      const sent = (errors.fragments || {})[part.id];
+      if (sent) part.outerHTML = sent;
+      else part.replaceChildren();
+    });
+    const labels = [];
     for (const [name, messages] of Object.entries(errors.fields)) {
       const input = form.elements[name];
       const element = input && (input.length && !input.tagName ? input[0] : input);
       const field = element && element.closest(".field");
-      if (!field) continue;
+      if (!field || field.closest("[data-server-fragment]")) continue;  // shown as the server sent it
       field.classList.add("has-error");
-      for (const message of messages) {
+      const id = `error-js-${++errorIds}`;
+      messages.forEach((message, index) => {
         const p = document.createElement("p");
         p.className = "error js-error";
+        if (index === 0) p.id = id;
         p.textContent = message;
         field.appendChild(p);
+      });
+      // A group of choices is marked on its list, as the macro marks it; a single control on itself.
+      const control = element.type === "radio" || element.type === "checkbox" ? element.closest("ul") || element : element;
+      if (!control.hasAttribute("aria-invalid")) {
+        control.setAttribute("aria-invalid", "true");
+        control.setAttribute("aria-describedby", id);
+        control.dataset.jsInvalid = "";
       }
+      const label = fieldLabel(field);
+      if (label) labels.push(label);
     }
-    const first = form.querySelector(".has-error [name], [data-server-fragment] button");
-    if (first) first.focus();
-    notice(form, errors.form || "请检查标红的项目后重新提交。", "error");
+    const summary = labels.length ? `请检查标红的项目后重新提交。需修改：${labels.join("、")}。` : "";
+    notice(form, [errors.form, summary].filter(Boolean).join(" ") || "请检查标红的项目后重新提交。", "error");
   }
 
   function fillForm(form, item) {
@@ -136,14 +174,16 @@
     }
   }
 
+  // The form's live region, rendered empty with the page (the `offline_form` macro) so that a screen reader
+  // announces what is written into it; a form without one gets one.
   function notice(form, text, kind) {
-    let box = form.querySelector(".offline-notice");
+    let box = form.querySelector(".form-status");
     if (!box) {
-      box = document.createElement("p");
+      box = document.createElement("div");
       box.setAttribute("role", "status");
       form.prepend(box);
     }
-    box.className = `offline-notice notice-${kind}`;
+    box.className = `form-status offline-notice notice-${kind}`;
     box.textContent = text;
   }
 
@@ -151,6 +191,7 @@
 
   async function submit(form, submitter) {
     if (form.dataset.busy) return;
+    let refused = false;
     form.dataset.busy = "1";
     // Nothing may be typed into the form while it is being sent: it is cleared once queued.
     form.inert = true;
@@ -192,6 +233,7 @@
       if (result.state === "invalid") {
         await Outbox.remove(key); // the user is correcting it right here
         showErrors(form, errorsFromHtml(result.html));
+        refused = true;
         return;
       }
       await Outbox.settle(item, result);
@@ -208,11 +250,13 @@
       delete form.dataset.busy;
       form.inert = false;
       form.removeAttribute("aria-busy");
+      // Only now: an inert form takes no focus.
+      if (refused) window.Frontdesk.focusFirstError(form);
     }
   }
 
   function queuedOffline(form, item) {
-    form.querySelectorAll(".js-error").forEach((e) => e.remove());
+    clearErrors(form);
     if (form.dataset.offlineQueued === "collapse") {
       showQueued(form, item);
     } else {
@@ -363,8 +407,10 @@
     delete form.dataset.queued;
     fillForm(form, item);
     form.dataset.idempotencyKey = item.key;
-    if (item.status === "invalid") showErrors(form, errorsFromHtml(item.errorHtml));
-    else notice(form, "这是一条未同步的记录，可修改后重新提交。", "warning");
+    if (item.status === "invalid") {
+      showErrors(form, errorsFromHtml(item.errorHtml));
+      window.Frontdesk.focusFirstError(form);
+    } else notice(form, "这是一条未同步的记录，可修改后重新提交。", "warning");
   }
 
   async function confirmLogout(form) {
