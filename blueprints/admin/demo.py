@@ -22,6 +22,9 @@ DEMO_USERS = [
     ("supervisor", "陈主管", [("HY", Role.SUPERVISOR, None), ("HD", Role.SUPERVISOR, None)]),
     ("lobby", "王前台", [("HY", Role.LOBBY, None)]),
     ("concierge", "李客服", [("HY", Role.CONCIERGE, None)]),
+    # The colleagues they hand over to, so the demo has a week of shifts changing hands.
+    ("lobby2", "刘前台", [("HY", Role.LOBBY, None)]),
+    ("concierge2", "孙客服", [("HY", Role.CONCIERGE, None)]),
     ("engineer", "赵工", [("HY", Role.DEPARTMENT, DepartmentKind.ENGINEERING)]),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"

@@ -1,18 +1,22 @@
 """Import buildings, units and residents from an Excel or CSV sheet: check every row, then apply.
 
-One row per resident (or per unit, with the resident columns left empty). Buildings and units that
-do not exist yet are created; existing ones are matched by their codes and left as they are.
+One row per resident (or per unit, with the resident columns left empty). What does not exist yet is
+created; buildings are matched by their codes, units by their archive numbers and residents by unit and
+name, and what a row gives for them (a unit's floor and area; a resident's relation, phone and ID
+number) replaces what the archive holds. A cell left empty changes nothing.
 """
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
 from models import Building, Property, Resident, ResidentRelation, Unit, db
@@ -43,6 +47,8 @@ class Row:
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
     parsed: dict = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)  # the archive's fields the row changes, by label
+    outcome: str = ""  # NEW, CHANGED, UNCHANGED or ERROR, once checked
 
     @property
     def ok(self) -> bool:
@@ -105,14 +111,10 @@ def _decode(data: bytes) -> str:
 
 
 def check_rows(rows: list[Row], prop: Property) -> list[Row]:
-    """Fill each row's `parsed` values and its `errors` (in Chinese); touches nothing."""
-    seen_residents = set()
-    existing_residents = {
-        (archive_no, name)
-        for archive_no, name in db.session.execute(
-            sa.select(Unit.archive_no, Resident.name).join(Resident.unit).where(Unit.property_id == prop.id)
-        )
-    }
+    """Fill each row's `parsed` values, its `errors` (in Chinese) and its `outcome` against the archive as
+    it is now and the rows before it; touches nothing."""
+    plan = _Plan.of_archive(prop, {Unit.make_archive_no(prop.code, r.values.get("building_code", ""),
+                                                        r.values.get("room", "")) for r in rows})
     for row in rows:
         v, p, errors = row.values, row.parsed, row.errors
         p["building_code"] = v.get("building_code", "")
@@ -130,13 +132,99 @@ def check_rows(rows: list[Row], prop: Property) -> list[Row]:
         p["name"] = v.get("name", "")
         if p["name"]:
             _check_resident(v, p, errors)
-            key = (p["archive_no"], p["name"])
-            if key in seen_residents:
-                errors.append(_("与前面的行重复"))
-            elif key in existing_residents:
-                errors.append(_("该住户已登记"))
-            seen_residents.add(key)
+        if not errors:
+            plan.add(row)
+        row.outcome = ERROR if row.errors else row.outcome
     return rows
+
+
+# What a row does to the archive, as the check page counts and filters rows.
+NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
+UNIT_FIELDS = {"floor": _l("楼层"), "area": _l("面积")}
+RESIDENT_FIELDS = {"relation": _l("身份"), "phone": _l("电话"), "id_number": _l("身份证号")}
+
+
+@dataclass
+class _Plan:
+    """The archive's units and residents as the sheet's rows, one after the other, would leave them.
+
+    A unit or resident is matched by its natural key (the archive number; the archive number and the
+    name); a cell left empty keeps what the archive holds. Two rows of the sheet that disagree about one
+    unit, or name one person twice, are errors: which one is meant is for staff to say.
+    """
+
+    units: dict[str, dict]
+    residents: dict[tuple[str, str], list[dict]]
+    unit_lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (archive no, field) → line that set it
+    resident_lines: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of_archive(cls, prop: Property, archive_nos: set[str]) -> _Plan:
+        # A whole estate's sheet names most units: reading them all is quicker than a list of thousands.
+        named = Unit.archive_no.in_(archive_nos) if len(archive_nos) <= 500 else sa.true()
+        units = {
+            archive_no: {"floor": floor, "area": area}
+            for archive_no, floor, area in db.session.execute(
+                sa.select(Unit.archive_no, Unit.floor, Unit.area).where(Unit.property_id == prop.id, named)
+            )
+        }
+        residents: dict[tuple[str, str], list[dict]] = {}
+        for archive_no, name, relation, phone, id_number in db.session.execute(
+            sa.select(Unit.archive_no, Resident.name, Resident.relation, Resident.phone, Resident.id_number)
+            .join(Resident.unit).where(Unit.property_id == prop.id, named)
+        ):
+            residents.setdefault((archive_no, name), []).append(
+                {"relation": relation, "phone": phone, "id_number": id_number}
+            )
+        return cls(units, residents)
+
+    def add(self, row: Row) -> None:
+        """Classify a row that passed its own checks, or give it the error of disagreeing with the rows
+        before it; a row with an error leaves the plan as it was."""
+        p, archive_no = row.parsed, row.parsed["archive_no"]
+        unit = self.units.get(archive_no)
+        unit_changes = {}
+        for name, label in UNIT_FIELDS.items():
+            if p[name] is None or (unit is not None and p[name] == unit[name]):
+                continue
+            if (line := self.unit_lines.get((archive_no, name))) is not None:
+                row.errors.append(_("%(field)s与第 %(line)d 行的不一致", field=label, line=line))
+                return
+            unit_changes[name] = p[name]
+        key, matches, resident_changes = (archive_no, p["name"]), [], []
+        if p["name"]:
+            if key in self.resident_lines:
+                row.errors.append(_("与前面的行重复"))
+                return
+            matches = self.residents.get(key, [])
+            if len(matches) > 1:
+                row.errors.append(_("档案中已有 %(n)d 位同名住户，请到房屋页面逐一修改", n=len(matches)))
+                return
+            if matches:
+                resident_changes = _resident_changes(matches[0], p)
+        created = unit is None or (p["name"] and not matches)
+        if unit is None:
+            unit = self.units[archive_no] = {"floor": None, "area": None}
+        else:
+            row.changes.extend(str(UNIT_FIELDS[name]) for name in unit_changes)
+        unit.update(unit_changes)
+        for name in UNIT_FIELDS:
+            if p[name] is not None:
+                self.unit_lines.setdefault((archive_no, name), row.line)
+        if p["name"]:
+            self.resident_lines.add(key)
+            if not matches:
+                self.residents[key] = [{name: p[name] for name in RESIDENT_FIELDS}]
+            row.changes.extend(str(RESIDENT_FIELDS[name]) for name in resident_changes)
+        row.outcome = NEW if created else CHANGED if row.changes else UNCHANGED
+
+
+def _resident_changes(resident, p: dict) -> list[str]:
+    """The fields the row gives that differ from the resident's (a dict of the archive's or a Resident)."""
+    get = resident.get if isinstance(resident, dict) else lambda name: getattr(resident, name)
+    given = {"relation": p["relation"] if p["relation_given"] else None, "phone": p["phone"],
+             "id_number": p["id_number"]}
+    return [name for name, value in given.items() if value and value != get(name)]
 
 
 def _floor(text: str | None, errors: list[str]) -> int | None:
@@ -172,6 +260,7 @@ def _area(text: str | None, errors: list[str]) -> Decimal | None:
 def _check_resident(v: dict, p: dict, errors: list[str]) -> None:
     if len(p["name"]) > 50:
         errors.append(_("住户姓名不能超过 50 个字"))
+    p["relation_given"] = bool(v.get("relation"))
     relation = v.get("relation") or "业主"
     if relation not in RELATIONS:
         errors.append(_("身份应为 业主、租户 或 家庭成员"))
@@ -189,14 +278,30 @@ class ImportResult:
     buildings: int = 0
     units: int = 0
     residents: int = 0
+    updated: int = 0  # units and residents changed
 
 
 def apply_rows(rows: list[Row], prop: Property) -> ImportResult:
-    """Create what the good rows describe (the caller commits)."""
+    """Upsert what the good rows describe, matching the archive as it is now by natural keys (the caller
+    commits). Rows applied before change nothing the second time, so a batch sent again is harmless;
+    the property's row is locked first, so two such batches at once take turns (SQLite: the write
+    transaction already queues them)."""
     result = ImportResult()
+    good = [r for r in rows if r.ok]
+    if not good:
+        return result
+    db.session.execute(sa.select(Property.id).where(Property.id == prop.id).with_for_update())
+    archive_nos = {r.parsed["archive_no"] for r in good}
     buildings = {b.code: b for b in db.session.scalars(sa.select(Building).where(Building.property_id == prop.id))}
-    units = {u.archive_no: u for u in db.session.scalars(sa.select(Unit).where(Unit.property_id == prop.id))}
-    for row in (r for r in rows if r.ok):
+    units = {u.archive_no: u for u in db.session.scalars(
+        sa.select(Unit).where(Unit.property_id == prop.id, Unit.archive_no.in_(archive_nos)))}
+    residents: dict[tuple[str, str], Resident] = {}
+    for resident, archive_no in db.session.execute(
+        sa.select(Resident, Unit.archive_no).join(Resident.unit)
+        .where(Unit.property_id == prop.id, Unit.archive_no.in_(archive_nos)).order_by(Resident.id)
+    ):
+        residents.setdefault((archive_no, resident.name), resident)
+    for row in good:
         p = row.parsed
         building = buildings.get(p["building_code"])
         if building is None:
@@ -213,16 +318,39 @@ def apply_rows(rows: list[Row], prop: Property) -> ImportResult:
             )
             db.session.add(unit)
             result.units += 1
-        if p["name"]:
-            db.session.add(
-                Resident(
-                    property_id=prop.id, unit=unit, name=p["name"], relation=p["relation"],
-                    phone=p["phone"], id_number=p["id_number"],
-                )
+        elif changed := [n for n in UNIT_FIELDS if p[n] is not None and p[n] != getattr(unit, n)]:
+            for name in changed:
+                setattr(unit, name, p[name])
+            result.updated += 1
+        if not p["name"]:
+            continue
+        resident = residents.get((p["archive_no"], p["name"]))
+        if resident is None:
+            resident = residents[(p["archive_no"], p["name"])] = Resident(
+                property_id=prop.id, unit=unit, name=p["name"], relation=p["relation"],
+                phone=p["phone"], id_number=p["id_number"],
             )
+            db.session.add(resident)
             result.residents += 1
+        elif changed := _resident_changes(resident, p):
+            for name in changed:
+                setattr(resident, name, p[name])
+            result.updated += 1
     db.session.flush()
     return result
+
+
+def save_rows(rows: list[Row], filename: str) -> bytes:
+    """The rows read from an uploaded sheet as kept between the check and the import: reading them back
+    is much quicker than reading the sheet again, once for every page and every batch."""
+    return json.dumps({"filename": filename, "rows": [[r.line, r.values] for r in rows]},
+                      ensure_ascii=False).encode()
+
+
+def load_rows(data: bytes) -> tuple[str, list[Row]]:
+    """The file name and the rows `save_rows` kept."""
+    saved = json.loads(data)
+    return saved["filename"], [Row(line=line, values=values) for line, values in saved["rows"]]
 
 
 def template_csv() -> bytes:

@@ -42,7 +42,7 @@ def demo(d: Demo) -> None:
     db.session.flush()
     garden = d.garden
     db.session.add(KeyAuthorisation(
-        property_id=garden.id, key=keys["Y-01"], owner_name="张三", persons="李阿姨、张小明", purpose="保洁入户打扫",
+        property_id=garden.id, key=keys["Y-01"], owner_name="周建国", persons="李阿姨、张小明", purpose="保洁入户打扫",
         valid_until=garden.local_day(d.now) + timedelta(days=60), recorded_by=d.users["lobby"],
         recorded_at=d.hours_ago(48)))
     engineer = d.users["engineer"]

@@ -102,7 +102,7 @@ def demo(d: Demo) -> None:
     # A week of meetings in the small room, served and closed; a no-show and a cancellation among them.
     past = [
         (6, OrganiserKind.COMPANY, "HY-1-201", "恒宇科技有限公司", "王经理", "季度合作洽谈", 6, ""),
-        (5, OrganiserKind.RESIDENT, "HY-3-1502", "", "张三", "业主装修方案沟通", 3, ""),
+        (5, OrganiserKind.RESIDENT, "HY-3-1502", "", "周建国", "业主装修方案沟通", 3, ""),
         (4, OrganiserKind.COMPANY, "HY-2-1001", "安徽恒信律师事务所", "刘律师", "合同谈判", 5, "少茶杯 1 只"),
         (3, OrganiserKind.COMPANY, "HY-1-201", "恒宇科技有限公司", "王经理", "招聘面试", 4, "no-show"),
         (2, OrganiserKind.RESIDENT, "HY-4-801", "", "李四", "业主委员会筹备会", 7, "cancel"),

@@ -1,7 +1,7 @@
 """htmx helpers: a request is an htmx request only when htmx says so and it is not a history restore."""
 from __future__ import annotations
 
-from flask import Response, make_response, render_template, request
+from flask import Response, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block, render_blocks
 
 # A form that fails validation answers with this status, for full pages and fragments alike.
@@ -23,6 +23,16 @@ def render(template: str, block: str | list[str] | None = None, status: int = 20
     else:
         body = render_template(template, **context)
     return make_response(body, status)
+
+
+def redirect_to(location: str) -> Response:
+    """Go on to `location`: a redirect, or for htmx an HX-Redirect, so that the next page loads whole
+    rather than being swapped into the element that asked."""
+    if is_htmx():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location)
 
 
 def add_vary_header(response: Response) -> Response:

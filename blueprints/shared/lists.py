@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
+from math import ceil
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -131,6 +132,44 @@ class ListFilter:
             terms = self.sorts[key]
             stmt = stmt.order_by(None).order_by(*(map(_reversed, terms) if reverse else terms))
         return stmt
+
+
+@dataclass
+class ListPage:
+    """One page of rows already in memory (a checked import file), with what the pager of
+    templates/_list.html needs, as Flask-SQLAlchemy's pagination has it. A page past the last shows
+    the last."""
+
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+    capped: ClassVar[bool] = False
+
+    @classmethod
+    def of(cls, rows: Sequence[Any], page: int, per_page: int) -> ListPage:
+        page = min(max(page, 1), max(ceil(len(rows) / per_page), 1))
+        return cls(rows[(page - 1) * per_page:page * per_page], page, per_page, len(rows))
+
+    @property
+    def pages(self) -> int:
+        return ceil(self.total / self.per_page)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 def export_xlsx(title: str, columns: Sequence[Column], rows: sa.Select) -> Response:
