@@ -30,7 +30,8 @@ def _add_what_the_demo_lacks(clients) -> None:
     for n in range(3):
         response = clients["lobby"].post_form("/tickets/new", {
             "category": "repair", "unit": "3-1502", "description": f"卫生间漏水 {n}", "source": "phone",
-            "nature": "normal", "caller_name": "张三", "caller_phone": "13812345678"})
+            "nature": "normal", "caller_name": "张三", "caller_phone": "13812345678",
+            "save_anyway": "y"})  # three repairs, not duplicates of one
         assert response.status_code == 302, response.get_data(as_text=True)
     assert clients["supervisor"].post_form("/keys/counts").status_code == 302
     db.session.rollback()

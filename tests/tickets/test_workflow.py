@@ -195,13 +195,15 @@ def test_an_important_ticket_notifies_supervisors_and_the_lead(client, make, pro
     assert ticket.number in db.session.scalar(sa.select(Notification.text))
 
 
-def test_a_third_repair_of_the_same_unit_raises_a_corrective_action(client, make, prop, people):
+def test_a_third_repair_of_the_same_unit_raises_a_corrective_action(client, make, prop, people, clock):
     make.unit(prop, "3", "1502")
     as_user(client, "lobby")
     for n in range(2):
         register_repair(client, unit="3-1502", location="", description=f"漏水 {n}")
+        clock.shift(timedelta(hours=5))  # another day's call, not a likely duplicate of this one
     assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id))) == 0
     third = register_repair(client, unit="3-1502", location="", description="又漏水")
+    clock.shift(timedelta(hours=5))
     capa = db.session.scalar(sa.select(CorrectiveAction))
     assert capa is not None and len(capa.ticket_ids) == 3 and third.id in capa.ticket_ids
     register_repair(client, unit="3-1502", location="", description="第四次")
