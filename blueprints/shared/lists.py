@@ -134,8 +134,26 @@ class ListFilter:
         return stmt
 
 
+class Pager:
+    """The pager's arithmetic (templates/_list.html) for a page class with `page` and `pages`."""
+
+    page: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 @dataclass
-class ListPage:
+class ListPage(Pager):
     """One page of rows already in memory (a checked import file), with what the pager of
     templates/_list.html needs, as Flask-SQLAlchemy's pagination has it. A page past the last shows
     the last."""
@@ -156,20 +174,8 @@ class ListPage:
         return ceil(self.total / self.per_page)
 
     @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
     def has_next(self) -> bool:
         return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def export_xlsx(title: str, columns: Sequence[Column], rows: sa.Select) -> Response:

@@ -14,7 +14,7 @@ from models import Role, Unit, clock, db
 from models.org import PINYIN_INITIALS
 from models.tickets import Ticket, TicketCategory, TicketSettings, TicketStatus, WORK_STATUSES
 
-from ..shared.lists import ListFilter
+from ..shared.lists import ListFilter, Pager
 from ..shared.permissions import current_property, scoped
 
 
@@ -120,7 +120,7 @@ COUNT_LIMIT = 1000
 
 
 @dataclass
-class TicketPage:
+class TicketPage(Pager):
     """What the pager of templates/_list.html needs (as Flask-SQLAlchemy's pagination), with the total
     counted up to COUNT_LIMIT: `capped` says there are more."""
 
@@ -149,17 +149,6 @@ class TicketPage:
         counted = ceil(self.total / self.per_page)
         return max(counted, self.page + self.has_next) if self.capped else counted
 
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def visit_dues(prop, calendar, tickets) -> dict[int, datetime]:
