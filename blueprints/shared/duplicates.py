@@ -30,12 +30,12 @@ def similar(a: str, b: str) -> bool:
 
 
 class WarnsOfDuplicates:
+    """For a FlaskForm that defines `find_duplicates()`: the records likely to be what is being entered
+    again (the form's own query, by what was typed)."""
+
     save_anyway = BooleanField()
     duplicate_message = _l("可能与已有记录重复，请先核对下方记录")
-    duplicates: list = []
-
-    def find_duplicates(self) -> list:
-        raise NotImplementedError
+    duplicates: tuple = ()
 
     def no_likely_duplicates(self) -> bool:
         if self.save_anyway.data:

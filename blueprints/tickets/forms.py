@@ -97,6 +97,13 @@ class TicketForm(WarnsOfDuplicates, FlaskForm):
             if similar(t.description, self.description.data) and (unit or similar(t.location, self.location.data))
         ][:3]
 
+    @property
+    def caller(self) -> tuple[str, str]:
+        """Who called and their number: as typed, else the resident picked."""
+        resident = self.resident_obj
+        return (self.caller_name.data or (resident.name if resident else ""),
+                self.caller_phone.data or (resident.phone if resident else ""))
+
     def validate_add_to(self, field):
         field.data = int(field.data) if (field.data or "").isdigit() else None
 

@@ -94,7 +94,7 @@ def create_ticket(
 
 
 def register(form: TicketForm, prop: Property, user: User, received_at: datetime) -> Ticket:
-    resident = form.resident_obj
+    caller_name, caller_phone = form.caller
     ticket = create_ticket(
         prop,
         user,
@@ -105,8 +105,8 @@ def register(form: TicketForm, prop: Property, user: User, received_at: datetime
         nature=Nature(form.nature.data),
         unit=form.unit.unit,
         location=form.location.data or "",
-        caller_name=form.caller_name.data or (resident.name if resident else ""),
-        caller_phone=form.caller_phone.data or (resident.phone if resident else ""),
+        caller_name=caller_name,
+        caller_phone=caller_phone,
         description=form.description.data,
     )
     if form.answer.data:
@@ -118,11 +118,8 @@ def register(form: TicketForm, prop: Property, user: User, received_at: datetime
 def add_to_existing(form: TicketForm, ticket: Ticket, user: User, received_at: datetime) -> Ticket:
     """「是同一件事」: the call goes on the ticket already registered, with its photos; the person working
     on it is told."""
-    resident = form.resident_obj
-    ticket.add_repeat_call(
-        user, received_at, caller=form.caller_name.data or (resident.name if resident else ""),
-        phone=form.caller_phone.data or (resident.phone if resident else ""), description=form.description.data,
-    )
+    caller, phone = form.caller
+    ticket.add_repeat_call(user, received_at, caller=caller, phone=phone, description=form.description.data)
     save_photos(form.photos, ticket)
     if ticket.assignee_id and ticket.assignee_id != user.id:
         notify([ticket.assignee_id], ticket.property_id, _("%(number)s 业户再次来电：%(text)s", number=ticket.number,
