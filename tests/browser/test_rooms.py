@@ -99,6 +99,9 @@ def test_a_meeting_from_the_calendar_to_the_closed_work_order(page: Page, log_in
     expect(page.locator("#field-start")).to_contain_text(booking.number)
     expect(page.get_by_label("会议主题")).to_have_value("抢占会议室")  # nothing typed is lost
     assert len(booking_rows()) == 1
+    # The unit's residents are looked up 400 ms after typing: let that answer come before logging out, or
+    # it arrives signed out (401).
+    expect(page.locator("#unit-residents")).not_to_be_empty()
     log_out(page)
 
     log_in("boss")
