@@ -16,7 +16,7 @@ export FLASK_APP := app
 RUN_DEBS := fonts-noto-cjk=1:20220127+repack1-1 fonts-hanazono=20170904-2.1 fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
 TEST_DEBS := chromium poppler-utils qpdf libatomic1 postgresql-client-15
 
-.PHONY: run test install install-test system-packages system-packages-test assets serve messages
+.PHONY: run test install install-test system-packages system-packages-test assets translations serve messages
 
 run: install
 	$(FLASK) db upgrade
@@ -32,8 +32,8 @@ test: install-test
 	  FRONTDESK_TEST_DB=postgresql $(PY) -m pytest -n auto $(PYTEST_ARGS); \
 	fi
 
-install: system-packages $(VENV)/.installed assets
-install-test: system-packages-test $(VENV)/.installed-test assets
+install: system-packages $(VENV)/.installed assets translations
+install-test: system-packages-test $(VENV)/.installed-test assets translations
 
 system-packages:
 	@.ci/debs $(RUN_DEBS)
@@ -61,9 +61,19 @@ static/vendor/htmx.min.js: package-lock.json
 static/vendor/axe.min.js: package-lock.json
 	python3 .ci/npm-fetch axe-core axe.min.js $@
 
-# The catalogue of every string marked for translation (_, _l, {{ _() }}), for translators to start
-# from: `pybabel init -i translations/messages.pot -d translations -l en`, then `pybabel compile`.
+# The interface's catalogues (繁體 and English; Simplified Chinese is the source), compiled at install time:
+# the .po files are kept, the .mo files are built.
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+translations/%.mo: translations/%.po | $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+# After changing strings: extract every string marked for translation (_, _l, {{ _() }}), merge it into the
+# catalogues, and start each new Traditional string from OpenCC's s2hk plus the trade's corrections
+# (translations/hant.py). New entries are fuzzy, and the suite fails until a translator has checked them.
 messages: install
-	mkdir -p translations
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  -o translations/messages.pot app.py blueprints models templates
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
+	$(PY) -m pip install -q -c requirements.lock -e ".[translate]"
+	$(PY) translations/hant.py translations/zh_Hant/LC_MESSAGES/messages.po

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from blueprints.shared import localtime
+from blueprints.shared import i18n, localtime
 from blueprints.shared.extensions import babel, csrf, login_manager, migrate
 from blueprints.shared.htmx import add_vary_header
 from blueprints.shared.modules import install
@@ -110,13 +110,14 @@ def create_app(config: dict | None = None) -> Flask:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     init_storage(app)
     with app.app_context():
         _configure_engine(db.engine)
         if app.config["SCHEMA_CHECK"] and _serving(app):
             _wait_for_database(app)
+            db.engine.dispose()  # under gunicorn --preload, no connection of the master's is shared by a worker
 
     for name in app.config["MODULES"]:
         install(app, importlib.import_module(name).module)
@@ -235,6 +236,12 @@ def _register_template_helpers(app: Flask) -> None:
             "unread_notifications": lambda: unread_count(current_user.id, current_property().id),
             "now": clock.now,
             "today": localtime.today,
+            "html_lang": i18n.html_lang,
+            "js_strings": i18n.js_strings,
+            "page_counter_css": i18n.page_counter_css,
+            "languages": i18n.LANGUAGES,
+            "language_tags": i18n.TAGS,
+            "current_language": i18n.current_language(),
         }
 
 

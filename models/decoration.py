@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import PropertyScoped, Timestamped, UTCDateTime, arrived_late, db
 from .clock import now
-from .enums import LabelledEnum, enum_type
+from .enums import LabelledEnum, enum_type, in_every_language
 from .org import Unit, mask_phone
 from .users import User
 
@@ -108,7 +108,7 @@ class Decoration(PropertyScoped, Timestamped, db.Model):
     def addressees(self) -> str:
         """Whom a notice is addressed to: the owner, and the contractor unless the owners build themselves."""
         owner = _("%(name)s（业主）", name=self.owner_name)
-        if self.contractor in (str(OWNER_BUILT), self.owner_name):
+        if self.contractor == self.owner_name or self.contractor in in_every_language(OWNER_BUILT):
             return owner
         return f"{owner}、{_('%(name)s（施工单位）', name=self.contractor)}"
 

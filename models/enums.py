@@ -4,7 +4,20 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from wtforms.fields.choices import SelectChoice
+
+# The interface languages (blueprints/shared/i18n.py): the source, Simplified Chinese, first.
+LANGUAGES = ("zh_CN", "zh_Hant", "en")
+
+
+def in_every_language(message) -> set[str]:
+    """A lazy string as each language shows it: for a value users were told to type in their own language."""
+    found = set()
+    for language in LANGUAGES:
+        with force_locale(language):
+            found.add(str(message))
+    return found
 
 
 class LabelledEnum(str, enum.Enum):

@@ -37,6 +37,8 @@ class User(Timestamped, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(200), info={"secret": True})
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"unaudited": True})
+    # The interface language the user chose (zh_CN, zh_Hant, en); None: the browser's.
+    language: Mapped[str | None] = mapped_column(sa.String(10), info={"unaudited": True})
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="UserRole.id"

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, PasswordField, StringField
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
 
 from ..shared.forms import required
+from ..shared.i18n import LANGUAGES
 
 
 class LoginForm(FlaskForm):
@@ -13,3 +14,8 @@ class LoginForm(FlaskForm):
 
 class SwitchPropertyForm(FlaskForm):
     property_id = IntegerField(validators=[required()])
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(choices=list(LANGUAGES), validators=[required()])
+    next = HiddenField()

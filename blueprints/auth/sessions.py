@@ -14,6 +14,7 @@ from flask_login import current_user, login_user, logout_user
 
 from models import LoginSession, Role, User, clock, db
 
+from ..shared import i18n
 from ..shared.htmx import INVALID, is_htmx, render
 from ..shared.permissions import current_roles
 from . import throttle
@@ -29,9 +30,11 @@ def _now() -> int:
 
 def start(user: User, keep: list[str] = ()) -> None:
     """Log `user` in on this device: a new log-in row, a fresh cookie (keeping only the keys `keep`)."""
-    kept = {key: session[key] for key in keep if key in session}
+    kept = {key: session[key] for key in (*keep, i18n.SESSION_KEY) if key in session}
     session.clear()
     session.update(kept)
+    if user.language is None and i18n.SESSION_KEY in kept:
+        user.language = kept[i18n.SESSION_KEY]  # chosen on the log-in page: remembered from now on
     LoginSession.start(user, at=clock.now(), user_agent=request.user_agent.string,
                        address=request.remote_addr or "")
     login_user(user)
@@ -46,8 +49,11 @@ def end(reason: str = "logout") -> None:
             .where(LoginSession.token == current_user.login_token, LoginSession.ended_at.is_(None))
             .values(ended_at=clock.now(), end_reason=reason)
         )
+    language = current_user.language if current_user.is_authenticated else None
     logout_user()
     session.clear()
+    if language:
+        session[i18n.SESSION_KEY] = language  # the log-in page stays in the user's language
 
 
 def idle_minutes() -> int:

@@ -8,9 +8,10 @@ from flask_wtf.csrf import generate_csrf
 
 from models import User, clock, db
 
+from ..shared import i18n
 from ..shared.htmx import INVALID, render
 from . import bp, sessions, throttle
-from .forms import LoginForm, SwitchPropertyForm
+from .forms import LanguageForm, LoginForm, SwitchPropertyForm
 
 
 def _safe_next(target: str | None) -> str:
@@ -64,6 +65,16 @@ def csrf_token():
     response = jsonify(token=generate_csrf(), user=current_user.username)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/language")
+def language():
+    """The header's 简 / 繁 / EN: the choice is remembered on the user (any tablet) and in the session."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    i18n.choose(form.language.data)
+    return redirect(_safe_next(form.next.data))
 
 
 @bp.post("/switch-property")

@@ -1,6 +1,6 @@
 """Flask extensions, created here and bound to the app in `create_app` with `init_app`."""
 from flask import g, has_app_context
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_locale
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
@@ -14,9 +14,11 @@ class RequestDomain(Domain):
     def get_translations(self):
         if not has_app_context():
             return super().get_translations()
-        if (translations := g.get("_translations")) is None:
-            translations = g._translations = super().get_translations()
-        return translations
+        locale = str(get_locale())  # itself kept for the request (and changed by force_locale, refresh)
+        cached = g.get("_translations")
+        if cached is None or cached[0] != locale:
+            cached = g._translations = (locale, super().get_translations())
+        return cached[1]
 
 
 babel = Babel()

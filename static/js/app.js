@@ -105,7 +105,18 @@
     if (control) control.focus({ preventScroll: true });
     return true;
   }
-  window.Frontdesk = Object.assign(window.Frontdesk || {}, { focusFirstError: focusFirstError });
+  // The scripts' strings, in the page's language: base.html hands them over as JSON (blueprints/shared/i18n.py).
+  // t("recorded", {status: …, what: …}) fills the %(name)s placeholders.
+  let strings = null;
+  function t(key, values) {
+    if (strings === null) {
+      const data = document.getElementById("frontdesk-strings");
+      strings = data ? JSON.parse(data.textContent) : {};
+    }
+    const text = key in strings ? strings[key] : key;
+    return text.replace(/%\((\w+)\)s/g, (_, name) => (values && name in values ? String(values[name]) : ""));
+  }
+  window.Frontdesk = Object.assign(window.Frontdesk || {}, { focusFirstError: focusFirstError, t: t });
 
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.xhr && event.detail.xhr.status === 422) focusFirstError(event.detail.target);

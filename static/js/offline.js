@@ -5,13 +5,9 @@
   const Outbox = window.FrontdeskOutbox;
   const RETRY_EVERY_MS = 20000;
   const MAX_PHOTO_EDGE = 1600;
-  const STATUS_LABELS = {
-    pending: "待同步",
-    login: "待登录后同步",
-    invalid: "需修改",
-    conflict: "内容冲突",
-    failed: "发送失败，需处理",
-  };
+  const t = (key, values) => window.Frontdesk.t(key, values);
+  const STATUSES = ["pending", "login", "invalid", "conflict", "failed"];
+  const statusLabel = (status) => t(`status.${STATUSES.includes(status) ? status : "pending"}`);
 
   const meta = (name) => (document.querySelector(`meta[name="${name}"]`) || {}).content || "";
   const currentUser = () => meta("frontdesk-user");
@@ -146,8 +142,8 @@
       const label = fieldLabel(field);
       if (label) labels.push(label);
     }
-    const summary = labels.length ? `请检查标红的项目后重新提交。需修改：${labels.join("、")}。` : "";
-    notice(form, [errors.form, summary].filter(Boolean).join(" ") || "请检查标红的项目后重新提交。", "error");
+    const summary = labels.length ? t("check_fields_named", { fields: labels.join(t("list_separator")) }) : "";
+    notice(form, [errors.form, summary].filter(Boolean).join(" ") || t("check_fields"), "error");
   }
 
   function fillForm(form, item) {
@@ -240,11 +236,11 @@
       if (result.state === "offline") {
         queuedOffline(form, item);
       } else if (result.state === "login") {
-        notice(form, "登录已过期：内容已保存在本机，请重新登录后自动同步。", "warning");
+        notice(form, t("login_expired"), "warning");
       } else if (result.state === "conflict") {
         notice(form, result.error, "error");
       } else {
-        notice(form, "提交失败：内容已保存在本机的待同步列表中。" + (result.error || ""), "error");
+        notice(form, [t("submit_failed"), result.error].filter(Boolean).join(" "), "error");
       }
     } finally {
       delete form.dataset.busy;
@@ -262,7 +258,7 @@
     } else {
       form.reset();
       delete form.dataset.idempotencyKey;
-      notice(form, `网络不通：「${item.summary || item.title}」已保存在本机，待同步。恢复网络后自动发送。`, "warning");
+      notice(form, t("offline_saved", { what: item.summary || item.title }), "warning");
     }
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     if (navigator.serviceWorker && navigator.serviceWorker.ready) {
@@ -275,10 +271,9 @@
   function showQueued(form, item) {
     form.dataset.queued = item.key;
     form.querySelectorAll(".has-error").forEach((f) => f.classList.remove("has-error"));
-    const label = STATUS_LABELS[item.status] || STATUS_LABELS.pending;
-    const what = item.summary || item.title;
-    if (item.status === "pending" || item.status === "login") notice(form, `已记录（${label}）：${what}`, "warning");
-    else notice(form, `${label}：${what}。请在「待同步」列表中查看并修改。`, "error");
+    const values = { status: statusLabel(item.status), what: item.summary || item.title };
+    if (item.status === "pending" || item.status === "login") notice(form, t("recorded", values), "warning");
+    else notice(form, t("needs_attention", values), "error");
   }
 
   function showCollapsed(items) {
@@ -286,7 +281,7 @@
       if (form.dataset.editing || form.dataset.busy) return;
       const item = items.find((i) => i.url === form.action);
       if (item) showQueued(form, item);
-      else if (form.dataset.queued) notice(form, "已同步到系统。", "success");
+      else if (form.dataset.queued) notice(form, t("synced"), "success");
     });
   }
 
@@ -320,7 +315,7 @@
     const status = document.createElement("td");
     const tag = document.createElement("span");
     tag.className = `tag ${item.status === "pending" || item.status === "login" ? "warn" : "danger"}`;
-    tag.textContent = STATUS_LABELS[item.status] || item.status;
+    tag.textContent = statusLabel(item.status);
     status.appendChild(tag);
     const errors = item.status === "invalid" ? errorsFromHtml(item.errorHtml) : null;
     const fieldProblems = errors ? Object.values(errors.fields).flat() : [];
@@ -335,9 +330,9 @@
       const actions = document.createElement("td");
       actions.className = "actions";
       actions.innerHTML =
-        '<button type="button" data-action="retry">重试</button>' +
-        '<a class="button" data-action="edit">修改</a>' +
-        '<button type="button" class="danger" data-action="discard">删除</button>';
+        `<button type="button" data-action="retry">${t("retry")}</button>` +
+        `<a class="button" data-action="edit">${t("edit")}</a>` +
+        `<button type="button" class="danger" data-action="discard">${t("discard")}</button>`;
       actions.querySelector("[data-action=edit]").href = `${item.page.split("#")[0]}#outbox=${item.key}`;
       row.appendChild(actions);
     }
@@ -389,7 +384,7 @@
     const item = await Outbox.get(row.dataset.key);
     if (!item) return refresh();
     if (button.dataset.action === "discard") {
-      if (confirm(`确定删除这条未同步的记录吗？删除后无法恢复。\n${item.title} ${item.summary}`)) await Outbox.remove(item.key);
+      if (confirm(`${t("confirm_discard")}\n${item.title} ${item.summary}`)) await Outbox.remove(item.key);
     } else if (button.dataset.action === "retry") {
       await Outbox.settle(item, await Outbox.send(item));
     }
@@ -410,14 +405,14 @@
     if (item.status === "invalid") {
       showErrors(form, errorsFromHtml(item.errorHtml));
       window.Frontdesk.focusFirstError(form);
-    } else notice(form, "这是一条未同步的记录，可修改后重新提交。", "warning");
+    } else notice(form, t("unsynced_record"), "warning");
   }
 
   async function confirmLogout(form) {
     const items = await mine();
     const ok =
       !items.length ||
-      confirm(`您有 ${items.length} 条记录尚未同步。退出后它们保留在本机，您下次登录后继续同步，其他人看不到。确定退出吗？`);
+      confirm(t("confirm_logout", { count: items.length }));
     if (ok) form.submit(); // submit() does not fire the submit event again
   }
 
@@ -445,6 +440,17 @@
       if (document.querySelector("form[data-offline], #outbox-items")) {
         // The first visit happens before the worker controls the page: ask it to keep this page now.
         navigator.serviceWorker.ready.then((reg) => reg.active && reg.active.postMessage({ type: "keep-page", url: location.href.split("#")[0] }));
+      }
+      const language = document.documentElement.lang;
+      const keptIn = localStorage.getItem("frontdesk-language");
+      if (keptIn !== language) {
+        localStorage.setItem("frontdesk-language", language);
+        if (keptIn && navigator.serviceWorker.controller) {
+          navigator.serviceWorker.addEventListener("message", (event) => {
+            if ((event.data || {}).type === "language-kept") document.documentElement.dataset.offlineLanguage = language;
+          });
+          navigator.serviceWorker.controller.postMessage({ type: "language-changed", url: location.href.split("#")[0] });
+        }
       }
       if (document.querySelector("form[data-logout]") === null && navigator.serviceWorker.controller) {
         // Signed out (the login page): pages cached for the last user must not be shown to the next.

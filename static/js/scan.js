@@ -11,7 +11,8 @@
     const detector = new BarcodeDetector({ formats: ["qr_code"] });
     const dialog = document.createElement("dialog");
     dialog.className = "scanner";
-    dialog.innerHTML = '<video playsinline muted></video><button type="button" class="big wide">取消</button>';
+    dialog.innerHTML = '<video playsinline muted></video><button type="button" class="big wide"></button>';
+    dialog.querySelector("button").textContent = window.Frontdesk.t("cancel");
     document.body.appendChild(dialog);
     const video = dialog.querySelector("video");
     let stream = null;
@@ -30,7 +31,7 @@
       await video.play();
     } catch (error) {
       close();
-      input.placeholder = "无法打开摄像头，请输入标签上的编码";
+      input.placeholder = window.Frontdesk.t("camera_unavailable");
       input.focus();
       return;
     }

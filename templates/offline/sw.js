@@ -62,14 +62,26 @@ self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(FrontdeskOutbox.replayAll());
 });
 
+async function keepPage(url) {
+  if (new URL(url).origin !== self.location.origin) return;
+  const cache = await caches.open(PAGES);
+  await fetch(url, { credentials: "same-origin" }).then((response) => keep(cache, url, response)).catch(() => {});
+}
+
 self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "signed-out") event.waitUntil(caches.delete(PAGES));
-  if (message.type === "keep-page" && new URL(message.url).origin === self.location.origin) {
+  if (message.type === "keep-page") event.waitUntil(keepPage(message.url));
+  // The user switched language: the kept pages (and the "not available offline" page) were in the old one.
+  // Each page is kept again, in the new language, the next time it opens online; this one at once.
+  if (message.type === "language-changed") {
     event.waitUntil(
-      caches.open(PAGES).then((cache) =>
-        fetch(message.url, { credentials: "same-origin" }).then((response) => keep(cache, message.url, response)).catch(() => {}),
-      ),
+      caches.delete(PAGES)
+        .then(() => caches.open(SHELL))
+        .then((cache) => cache.add(OFFLINE_PAGE))
+        .catch(() => {})
+        .then(() => keepPage(message.url))
+        .then(() => event.source && event.source.postMessage({ type: "language-kept" })),
     );
   }
 });

@@ -118,6 +118,7 @@ def _is_entry_form(path: str) -> bool:
     return path.endswith(("/new", "/issue", "/return", "/lend", "/events")) or "/checkpoints/" in path
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("username", DEMO_USERS)
 def test_every_page_a_demo_role_reaches_passes_axe_and_has_44px_targets(page: Page, app, demo, log_in, username):
     page.set_viewport_size(TABLET)

@@ -17,6 +17,7 @@ def demo(app):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("username", USERS)
 def test_every_page_with_an_offline_form_is_kept_for_offline_use(app, client, demo, username):
     client.login(username, "frontdesk")
