@@ -4,7 +4,7 @@ from werkzeug.routing import Rule
 
 from models import Role
 
-PUBLIC = {"static", "auth.login", "auth.csrf_token", "health.healthz", "dashboard.root", "offline.service_worker", "offline.unavailable"}
+PUBLIC = {"static", "auth.login", "auth.language", "auth.csrf_token", "health.healthz", "dashboard.root", "offline.service_worker", "offline.unavailable"}
 LOGIN_ONLY = {"auth.logout", "auth.switch_property"}
 
 
