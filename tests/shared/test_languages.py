@@ -17,6 +17,7 @@ from blueprints.shared.i18n import JS_STRINGS, LANGUAGES, matching, page_counter
 from models import Role, User, db
 
 from ..pdf import pdf_fonts, pdf_text
+from ..xlsx import xlsx_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -194,3 +195,12 @@ def test_a_printed_form_follows_the_language_in_its_text_and_its_glyph_shapes(cl
     english = pdf_text(client.get(f"/archive/units/{unit.id}/card.pdf").data)
     assert _translated("en", "业户档案卡") in english and "Page 1 of 1" in english
     assert HAN.findall(english) and set(HAN.findall(english)) <= {"恒宇花园", "号楼", "张三"}  # data, as typed
+
+
+def test_an_excel_export_has_its_headers_in_the_users_language(client, login_as):
+    login_as(Role.LOBBY)
+    client.post_form("/language", {"language": "en", "next": "/dashboard"})
+    header = xlsx_rows(client.get("/visitors/export.xlsx"))[0]
+    assert _translated("en", "进入时间") in header and not HAN.search("".join(map(str, header)))
+    client.post_form("/language", {"language": "zh_Hant", "next": "/dashboard"})
+    assert _translated("zh_Hant", "进入时间") in xlsx_rows(client.get("/visitors/export.xlsx"))[0]
