@@ -24,6 +24,7 @@ from .conftest import PROJECT_ROOT
 pytestmark = pytest.mark.browser
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+LANGUAGE_NAMES = {"zh_Hant": "繁", "en": "EN"}
 
 
 def tr(language: str, message: str) -> str:
@@ -32,10 +33,11 @@ def tr(language: str, message: str) -> str:
     return text
 
 
-def switch(page: Page, language: str, name: str) -> None:
-    """Switch with the header's button; the service worker has then dropped the pages kept in the old language."""
+def switch(page: Page, language: str) -> None:
+    """Switch with the header's 简 / 繁 / EN; the service worker has then dropped the pages kept in the old language."""
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
-    page.locator(".language-switch").get_by_role("button", name=name, exact=True).click()
+    page.locator("header .usermenu summary").click()
+    page.locator("header .language-switch").get_by_role("button", name=LANGUAGE_NAMES[language], exact=True).click()
     tag = {"zh_Hant": "zh-Hant", "en": "en"}[language]
     expect(page.locator("html")).to_have_attribute("lang", tag)
     expect(page.locator("html")).to_have_attribute("data-offline-language", tag)
@@ -61,7 +63,7 @@ def test_a_lobby_user_works_in_traditional_chinese_and_in_english(page: Page, co
     log_in("desk")
 
     # 繁: the dashboard, then a visitor kept on the tablet while the network is down, shown in the outbox.
-    switch(page, "zh_Hant", "繁")
+    switch(page, "zh_Hant")
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("zh_Hant", "工作台"))
     page.goto("/outbox")  # kept for offline use, now in 繁
     page.wait_for_function("caches.open('pages-v1').then(c => c.match(location.href)).then(r => !!r)", timeout=15000)
@@ -79,7 +81,7 @@ def test_a_lobby_user_works_in_traditional_chinese_and_in_english(page: Page, co
 
     # EN: a ticket, then the shift's handover and its printed sheet.
     page.goto("/dashboard")
-    switch(page, "en", "EN")
+    switch(page, "en")
     page.goto("/tickets/new")
     page.get_by_text(tr("en", "报修"), exact=True).click()
     page.get_by_label(tr("en", "房号"), exact=True).fill("3-1502")
@@ -112,6 +114,6 @@ def test_a_lobby_user_works_in_traditional_chinese_and_in_english(page: Page, co
     assert tr("en", "交接班记录表") in english and tr("en", "未离开访客") in english and "關羽" in english, english
     assert not HAN.search(re.sub("關羽|王前台|赵夜班|恒宇花园", "", english)), english
 
-    switch(page, "zh_Hant", "繁")
+    switch(page, "zh_Hant")
     hant = pdf_text(page.request.get(f"/journal/shifts/{shift.id}/handover.pdf").body())
     assert tr("zh_Hant", "交接班记录表") in hant and "交接班记录表" not in hant
