@@ -40,7 +40,7 @@ def matching(tag: str) -> str | None:
 def select_locale() -> str:
     if not has_request_context():
         return SOURCE
-    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+    if current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     if session.get(SESSION_KEY) in LANGUAGES:
         return session[SESSION_KEY]

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from babel.messages.extract import extract_from_dir, extract_from_file
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from blueprints.shared.i18n import JS_STRINGS, LANGUAGES, matching, page_counter_css
@@ -18,21 +16,12 @@ from models import Role, User, db
 
 from ..pdf import pdf_fonts, pdf_text
 from ..xlsx import xlsx_rows
+from .test_i18n import source_messages
+from .test_transactions import USERS, _get_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 TRANSLATED = [language for language in LANGUAGES if language != "zh_CN"]
-
-
-def _source_messages() -> set[str]:
-    with open(ROOT / "babel.cfg", encoding="utf-8") as config:
-        method_map, options_map = parse_mapping_cfg(config)
-    keywords = {"_": None, "_l": None, "lazy_gettext": None, "gettext": None}
-    found = {message for _, message, _, _ in extract_from_file("python", ROOT / "app.py", keywords=keywords)}
-    for folder in ("blueprints", "models", "templates"):
-        found |= {message for _, _, message, _, _ in extract_from_dir(ROOT / folder, method_map, options_map,
-                                                                     keywords=keywords)}
-    return {m for m in found if isinstance(m, str) and m}
 
 
 def _catalogue(language: str):
@@ -43,7 +32,7 @@ def _catalogue(language: str):
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_each_catalogue_translates_every_string_without_fuzzy_entries_or_broken_placeholders(language):
     catalogue = _catalogue(language)
-    missing = sorted(m for m in _source_messages() if not (catalogue.get(m) and catalogue.get(m).string))
+    missing = sorted(m for m in source_messages() if not (catalogue.get(m) and catalogue.get(m).string))
     fuzzy = sorted(m.id for m in catalogue if m.id and m.fuzzy)
     broken = [(m.id, [str(e) for e in errors]) for m, errors in catalogue.check()]
     # Jinja's gettext always %-formats: a bare % in a string without placeholders breaks the page.
@@ -78,7 +67,8 @@ def test_before_log_in_the_browser_language_decides_then_the_switch(client):
     assert '<html lang="zh-Hant">' in page and "請登入" in page
     page = _login_page(client, **{"Accept-Language": "en-GB,en;q=0.9"})
     assert '<html lang="en">' in page and not HAN.search(re.sub(r"<button[^>]*>[简繁]</button>", "", page))
-    assert '<button type="submit" name="language" value="en" lang="en"\n          aria-pressed="true">EN</button>' in page
+    pressed = '<button type="submit" name="language" value="en" lang="en"\n          aria-pressed="true">EN</button>'
+    assert pressed in page
 
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', _login_page(client)).group(1)
     response = client.post("/language", data={"language": "zh_Hant", "next": "/login", "csrf_token": token})
@@ -132,10 +122,6 @@ def test_the_scripts_strings_and_the_printed_page_footer_follow_the_language(app
 
 # ---- every page in English: Chinese only where it is data ----------------------------------------------
 
-DEMO_USERS = ["admin", "supervisor", "lobby", "concierge", "engineer"]
-NOT_PAGES = {"static", "health.healthz", "auth.csrf_token", "files.attachment", "offline.service_worker"}
-
-
 def _data_text() -> str:
     """Every text the database holds, joined: what users and admins typed (names, notes, departments,
     checklist items, routes) stays as typed, in any language."""
@@ -148,10 +134,7 @@ def _data_text() -> str:
 
 
 def _page_paths(app) -> list[str]:
-    def path(rule) -> str:
-        return rule.build({arg: "tickets" if arg == "table" else 1 for arg in rule.arguments}, append_unknown=False)[1]
-    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint not in NOT_PAGES]
-    return sorted({p for p in map(path, rules) if not re.search(r"\.(pdf|xlsx|csv)$", p)})
+    return [p for p in _get_paths(app) if not re.search(r"\.(pdf|xlsx|csv)$", p)]
 
 
 def _untranslated(html: str, data: str) -> set[str]:
@@ -166,7 +149,7 @@ def test_every_page_a_demo_role_reaches_shows_no_chinese_in_english_outside_data
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     data = _data_text()
     found: dict[str, set[str]] = {}
-    for username in DEMO_USERS:
+    for username in USERS:
         client = app.test_client()
         assert client.login(username, "frontdesk").status_code == 302
         client.post_form("/language", {"language": "en", "next": "/dashboard"})
