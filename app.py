@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import Flask, flash, g, has_request_context, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,7 +30,7 @@ from blueprints.shared.request import CleanRequest
 from blueprints.shared.security import add_security_headers
 from blueprints.shared.storage import init_storage
 from blueprints.shared.transaction import commit_or_roll_back
-from models import LoginSession, User, clock, db
+from models import LoginSession, User, UserRole, clock, db
 from models.base import render_migration_item
 from models.notifications import unread_count
 
@@ -89,6 +90,9 @@ def create_app(config: dict | None = None) -> Flask:
         DATABASE_WAIT_SECONDS=20,
         # Reverse proxies in front of gunicorn (nginx: 1): their X-Forwarded-For/-Proto are trusted.
         PROXY_HOPS=0,
+        # Werkzeug's method for new password hashes (its default, scrypt). The tests use a cheap one: the
+        # check reads the method from the stored hash, so old and new hashes keep working side by side.
+        PASSWORD_HASH_METHOD="scrypt",
         MODULES=MODULES,
     )
     app.config.from_prefixed_env()
@@ -204,10 +208,12 @@ def check_schema_is_current(app: Flask) -> None:
 @login_manager.user_loader
 def _load_user(token: str) -> User | None:
     """The user of a log-in still open; an ended one (log-out, new password, …) opens nothing."""
-    user = db.session.scalar(
+    user = db.session.execute(
         sa.select(User).join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token == token, LoginSession.ended_at.is_(None), User.active)
-    )
+        # every page asks for the user's roles and property (the menu, the permissions): in the same query
+        .options(joinedload(User.roles).joinedload(UserRole.property))
+    ).unique().scalar_one_or_none()
     if user is not None:
         user.login_token = token
     return user

@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -59,7 +60,7 @@ class User(Timestamped, db.Model):
 
     def set_password(self, password: str) -> None:
         """A new password ends every log-in made with the old one, on any device."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
         self.end_sessions("password")
 
     def deactivate(self) -> None:

@@ -3,6 +3,7 @@ the app and its client with CSRF on, log-in helpers and record factories."""
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 import time_machine
-from flask import has_app_context
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from app import create_app
@@ -25,6 +26,7 @@ PASSWORD = "correct-horse-9"
 # The instant every test starts at (the clock then runs on): a Wednesday morning in Shanghai, within
 # working hours. FRONTDESK_TEST_NOW runs the suite at another instant — just after midnight, on a
 # holiday, at the end of the working day — to find code that assumes the time of day.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
 TEST_NOW = datetime.fromisoformat(os.environ.get("FRONTDESK_TEST_NOW", "2026-11-18T10:00:00+08:00"))
 
 
@@ -71,7 +73,8 @@ def migrated_database(tmp_path_factory):
             connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
         separator = "&" if "?" in base_url else "?"
-        url = f"{base_url}{separator}options=-csearch_path%3D{schema},public"
+        # Commits need not wait for the disk: a test database outlives no crash.
+        url = f"{base_url}{separator}options=-csearch_path%3D{schema},public%20-csynchronous_commit%3Doff"
         _migrate(url)
         yield url
         with engine.begin() as connection:
@@ -83,16 +86,39 @@ def migrated_database(tmp_path_factory):
     yield path
 
 
+@pytest.fixture(scope="session")
+def worker_dir(tmp_path_factory):
+    """Where this test session (xdist worker) keeps the database and files each test starts afresh: one
+    place, so that one app serves every test with the same configuration (see `app`)."""
+    return tmp_path_factory.mktemp("worker")
+
+
+@functools.cache
+def _emptying(url: str) -> str:
+    """SQL that empties every table and restarts every id at 1: DELETE, children first, then the sequences.
+    (TRUNCATE makes new files for each of the ~60 tables: 1.5–3 s a test, against ~50 ms.) The audit log
+    refuses DELETE (append-only, by trigger): it alone is truncated."""
+    tables = [table.name for table in reversed(db.metadata.sorted_tables) if table.name != "audit_log"]
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        sequences = connection.exec_driver_sql(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()"
+        ).scalars().all()
+    engine.dispose()
+    return "; ".join(["TRUNCATE audit_log"] + [f'DELETE FROM "{name}"' for name in tables] + [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences])
+
+
 @pytest.fixture
-def database_url(migrated_database, tmp_path):
+def database_url(migrated_database, worker_dir):
     if BACKEND == "postgresql":
         engine = sa.create_engine(migrated_database)
         with engine.begin() as connection:
-            tables = [t for t in sa.inspect(connection).get_table_names() if t != "alembic_version"]
-            connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            connection.exec_driver_sql(_emptying(migrated_database))
         engine.dispose()
         return migrated_database
-    path = tmp_path / "test.db"
+    path = worker_dir / "test.db"
+    for leftover in (path, path.with_name("test.db-wal"), path.with_name("test.db-shm")):
+        leftover.unlink(missing_ok=True)  # a live server killed mid-test leaves its WAL behind
     shutil.copy(migrated_database, path)
     return f"sqlite:///{path}"
 
@@ -128,27 +154,44 @@ class Client(FlaskClient):
 
 
 @pytest.fixture
-def app_config(database_url, tmp_path) -> dict:
+def app_config(database_url, worker_dir) -> dict:
+    files = worker_dir / "files"
+    shutil.rmtree(files, ignore_errors=True)
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
-        "STORAGE_DIR": str(tmp_path / "files"),
+        "STORAGE_DIR": str(files),
         # Tests move the clock by hours and days within one log-in, as no one at a desk would: the idle
         # close is off here and tested with its real limits in tests/auth/test_sessions.py.
         "IDLE_MINUTES": 0,
         "IDLE_MINUTES_ADMIN": 0,
+        # scrypt costs ~0.2 s a hash and again a check: most tests make a user and log in.
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
     }
+
+
+_apps: dict[str, Flask] = {}
 
 
 @pytest.fixture
 def app(app_config):
-    app = create_app(app_config)
-    app.test_client_class = Client
+    """The app for this configuration, made once per test session: making one (its 250 routes compiled)
+    took a third of a short test. The app keeps no state of its own between requests, as several
+    gunicorn hosts need; each test gets it with the configuration it was made with, a fresh database
+    (`database_url`) and no connection left over from the test before."""
+    key = repr(sorted(app_config.items()))
+    if key not in _apps:
+        _apps[key] = create_app(app_config)
+        _apps[key].test_client_class = Client
+    app = _apps[key]
+    config = dict(app.config)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+    app.config.clear()
+    app.config.update(config)
 
 
 @pytest.fixture
