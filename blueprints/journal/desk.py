@@ -1,11 +1,12 @@
 """The lobby's live desk panel on the dashboard: my shift, each module's counts and quick actions."""
+import sqlalchemy as sa
 from flask_login import current_user
 
 from models import db
 from models.journal import Shift, ShiftStatus
 
 from ..shared.htmx import render
-from ..shared.modules import platform
+from ..shared.modules import DeskStat, platform
 from ..shared.permissions import can, require, scoped
 from . import bp
 
@@ -16,9 +17,20 @@ def desk() -> dict:
     )
     return {
         "my_shift": my_shift,
-        "stats": [(stat, stat.count()) for stat in platform().desk if can(stat.permission)],
+        "stats": _counted([stat for stat in platform().desk if can(stat.permission)]),
         "actions": [action for action in platform().actions if can(action.permission)],
     }
+
+
+def _counted(stats: list[DeskStat]) -> list[tuple[DeskStat, int]]:
+    """Each stat with its number: those given as SELECTs asked together, in one statement."""
+    counts = [stat.count() for stat in stats]
+    queries = [n for n, count in enumerate(counts) if isinstance(count, sa.Select)]
+    if queries:
+        row = db.session.execute(sa.select(*(counts[n].scalar_subquery() for n in queries))).one()
+        for n, value in zip(queries, row):
+            counts[n] = value
+    return list(zip(stats, counts))
 
 
 @bp.get("/desk")

@@ -1,17 +1,16 @@
 """Lost property on the desk panel: found items waiting for their owners, items held for owners."""
 import sqlalchemy as sa
 
-from models import db
 from models.lostfound import FoundItem, FoundStatus, HeldItem, HeldStatus
 
 from ..shared.permissions import current_property
 
 
-def in_store() -> int:
-    return db.session.scalar(sa.select(sa.func.count(FoundItem.id)).where(
-        FoundItem.property_id == current_property().id, FoundItem.status == FoundStatus.IN_STORE))
+def in_store() -> sa.Select:
+    return sa.select(sa.func.count(FoundItem.id)).where(
+        FoundItem.property_id == current_property().id, FoundItem.status == FoundStatus.IN_STORE)
 
 
-def held() -> int:
-    return db.session.scalar(sa.select(sa.func.count(HeldItem.id)).where(
-        HeldItem.property_id == current_property().id, HeldItem.status == HeldStatus.HELD))
+def held() -> sa.Select:
+    return sa.select(sa.func.count(HeldItem.id)).where(
+        HeldItem.property_id == current_property().id, HeldItem.status == HeldStatus.HELD)

@@ -162,7 +162,6 @@ class ListPage(Pager):
     page: int
     per_page: int
     total: int
-    capped: ClassVar[bool] = False
 
     @classmethod
     def of(cls, rows: Sequence[Any], page: int, per_page: int) -> ListPage:

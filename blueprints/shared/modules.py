@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 import click
+import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app
 
 from models.users import Role
@@ -71,10 +72,12 @@ class UnitRecord:
 
 @dataclass(frozen=True)
 class DeskStat:
-    """A count on the lobby's live desk panel (visitors inside, parcels waiting, …)."""
+    """A count on the lobby's live desk panel (visitors inside, parcels waiting, …): `count` gives a SELECT of
+    the number (in the current property, for the current user), which the desk asks in one statement with
+    the others; or, where the rule is Python's, the number itself."""
 
     label: str
-    count: Callable[[], int]  # in the current property, for the current user
+    count: Callable[[], sa.Select | int]
     endpoint: str
     permission: str
     args: dict = field(default_factory=dict)  # for url_for(endpoint, **args)

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from models import clock, db
 from models.calendar import WorkingCalendar
@@ -24,7 +25,7 @@ def _panel(tickets: list[Ticket], *, title: str, link: str, empty: str, subtitle
 
 
 def _first(stmt: sa.Select) -> list[Ticket]:
-    return list(db.session.scalars(stmt.limit(SHOWN)))
+    return list(db.session.scalars(stmt.options(joinedload(Ticket.unit)).limit(SHOWN)))
 
 
 def mine() -> dict:
@@ -47,6 +48,6 @@ def queue() -> dict:
                   empty=_("没有待处理的工单"))
 
 
-def owed() -> int:
+def owed() -> sa.Select:
     """My first contacts not yet fed back to the customer."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(TicketFilter(mine=True).select().subquery()))
+    return sa.select(sa.func.count()).select_from(TicketFilter(mine=True).select().order_by(None).subquery())

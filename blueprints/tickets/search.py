@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from math import ceil
 
 import sqlalchemy as sa
 from flask_login import current_user
@@ -114,41 +113,30 @@ class TicketFilter(ListFilter):
         return sa.or_(*conditions)
 
 
-# Counting every match of a filter over a million tickets took longer than the rest of the page; past
-# this many the list says "more than" and lets the filters narrow it down.
-COUNT_LIMIT = 1000
-
-
 @dataclass
 class TicketPage(Pager):
-    """What the pager of templates/_list.html needs (as Flask-SQLAlchemy's pagination), with the total
-    counted up to COUNT_LIMIT: `capped` says there are more."""
+    """What the pager of templates/_list.html needs, without counting the matches: over a million tickets
+    the count cost more than the page. One row past the page says whether there is a next one; the
+    total is known (and shown) only when the first page holds every match."""
 
     items: list[Ticket]
     page: int
     per_page: int
-    total: int
-    capped: bool
     has_next: bool
 
     @classmethod
     def of(cls, stmt: sa.Select, page: int, per_page: int) -> TicketPage:
         rows = db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
-        items, has_next = rows[:per_page], len(rows) > per_page
-        if page == 1 and not has_next:
-            return cls(items, page, per_page, len(items), False, False)
-        matches = stmt.with_only_columns(Ticket.id, maintain_column_froms=True).order_by(None)
-        counted = db.session.scalar(
-            sa.select(sa.func.count()).select_from(matches.limit(COUNT_LIMIT + 1).subquery())
-        )
-        return cls(items, page, per_page, min(counted, COUNT_LIMIT), counted > COUNT_LIMIT, has_next)
+        return cls(rows[:per_page], page, per_page, len(rows) > per_page)
+
+    @property
+    def total(self) -> int | None:
+        return len(self.items) if self.page == 1 and not self.has_next else None
 
     @property
     def pages(self) -> int:
-        """How many pages there are; when capped, how many are known to exist."""
-        counted = ceil(self.total / self.per_page)
-        return max(counted, self.page + self.has_next) if self.capped else counted
-
+        """The pages known to exist: this one and those before it, and the next when there is one."""
+        return self.page + self.has_next
 
 
 def visit_dues(prop, calendar, tickets) -> dict[int, datetime]:
