@@ -214,6 +214,21 @@ def log_in(browser, base: str, username: str) -> Page:
     return page
 
 
+# gunicorn as the benches run it: two workers (the machine's cores), a few threads each.
+SERVER_ARGS = SimpleNamespace(workers=2, worker_class="gthread", threads=4)
+
+
+def demo_database(database: Path) -> dict[str, str]:
+    """A fresh SQLite database at `database`, migrated and loaded with the demo's data (`flask demo`);
+    returns the environment that serves it (files kept beside it)."""
+    env = {"DATABASE_URL": f"sqlite:///{database}", "FLASK_SECRET_KEY": "desk-bench",
+           "FLASK_STORAGE_DIR": str(database.parent / "files"), "FLASK_APP": "app"}
+    flask = [sys.executable, "-m", "flask"]
+    for command in (["db", "upgrade"], ["demo"]):
+        subprocess.run(flask + command, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
+    return env
+
+
 def write_readme(tasks: list[Task]) -> None:
     rows = [
         "| task | inputs | estimated | target | met | what the person does |",
@@ -237,13 +252,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--headed", action="store_true")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="frontdesk-desk-"))
-    env = {"DATABASE_URL": f"sqlite:///{work}/desk.db", "FLASK_SECRET_KEY": "desk-bench",
-           "FLASK_STORAGE_DIR": str(work / "files"), "FLASK_APP": "app"}
-    flask = [sys.executable, "-m", "flask"]
-    for command in (["db", "upgrade"], ["demo"]):
-        subprocess.run(flask + command, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
-    server_args = SimpleNamespace(workers=2, worker_class="gthread", threads=4)
-    with serve("app:create_app()", server_args, work / "server.log", env) as server, sync_playwright() as p:
+    env = demo_database(work / "desk.db")
+    with serve("app:create_app()", SERVER_ARGS, work / "server.log", env) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=not args.headed)
         floor = log_in(browser, server.base, "concierge")
         lobby = log_in(browser, server.base, "lobby")

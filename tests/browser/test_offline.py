@@ -37,7 +37,7 @@ def open_form_with_worker(page: Page) -> None:
     )
 
 
-def fill_ticket(page: Page, description: str, unit="3-1502", photo: bytes | None = None) -> None:
+def fill_ticket(page: Page, description: str, unit="3-1502", photo: bytes | None = None, submit=True) -> None:
     page.get_by_text("报修", exact=True).click()
     page.get_by_label("房号").fill(unit)
     page.get_by_label("联系人").fill("张三")
@@ -47,13 +47,42 @@ def fill_ticket(page: Page, description: str, unit="3-1502", photo: bytes | None
         page.locator("input[type=file]").set_input_files(
             {"name": "leak.jpg", "mimeType": "image/jpeg", "buffer": photo}
         )
-    page.get_by_role("button", name="登记", exact=True).click()
+    if submit:
+        page.get_by_role("button", name="登记", exact=True).click()
 
 
 def queue_offline(page: Page, description: str, unit="3-1502") -> None:
     """Submit with the network down and wait until the item is kept on the device."""
     fill_ticket(page, description, unit=unit)
     expect(page.locator(".offline-notice")).to_contain_text(description)
+
+
+# Items as the register form would queue them, one per (user, description), oldest first, put through the
+# page's own outbox API: no background sync is registered for them, so the page alone replays them.
+QUEUE_ITEMS = """async (items) => {
+  const form = document.querySelector("form[data-offline]");
+  const fields = Array.from(new FormData(form))
+    .filter(([name, value]) => !(value instanceof File) && name !== "csrf_token" && name !== "_idempotency_key");
+  const now = Date.now();
+  for (const [n, [user, text]] of items.entries()) {
+    await FrontdeskOutbox.put({
+      key: crypto.randomUUID().replace(/-/g, ""), user, url: form.action, page: location.pathname,
+      title: document.title, summary: text, fields: fields.map(([name, value]) => [name, name === "description" ? text : value]),
+      clientTime: new Date(now + n).toISOString(), createdAt: now + n, status: "pending", attempts: 0,
+    });
+  }
+}"""
+
+
+def queue_items(page: Page, items: list[tuple[str, str]]) -> None:
+    """With the network down: the register form filled once, and an item queued from it for each (user, text)."""
+    fill_ticket(page, "", submit=False)
+    page.evaluate(QUEUE_ITEMS, items)
+
+
+def tickets_in_order() -> list[str]:
+    db.session.commit()
+    return list(db.session.scalars(sa.select(Ticket.description).order_by(Ticket.id)))
 
 
 def badge(page: Page):
@@ -189,3 +218,55 @@ def test_a_page_never_opened_online_says_so_offline(page, context, log_in, conci
     context.set_offline(True)
     page.goto("/reports/", wait_until="domcontentloaded")
     expect(page.get_by_role("heading")).to_contain_text("无法离线打开")
+
+
+def test_a_replay_asks_once_who_is_signed_in_and_still_keeps_another_users_items(page, context, log_in, concierge):
+    log_in("floor1")
+    page.goto("/tickets/new")
+    context.set_offline(True)
+    queue_items(page, [("floor1", "楼道灯不亮"), ("floor2", "绿化带积水"), ("floor1", "消防栓玻璃破损"),
+                       ("floor2", "单元门禁失灵"), ("floor1", "电梯按钮失灵")])
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if request.url.endswith("/csrf-token") else None)
+    context.set_offline(False)  # the page replays floor1's items
+    page.wait_for_function("""() => {
+      FrontdeskOutbox.list("floor1").then(items => { window.__floor1Sent = items.length === 0; });
+      return window.__floor1Sent === true;
+    }""", timeout=20000, polling=100)
+    assert tickets_in_order() == ["楼道灯不亮", "消防栓玻璃破损", "电梯按钮失灵"]  # oldest first
+    assert len(asked) == 1  # one token for the three items
+
+    # A replay of every user's items (the service worker's) asks once for both of floor2's, and sends neither.
+    assert page.evaluate("FrontdeskOutbox.replayAll()") == 0
+    assert len(asked) == 2
+    left = page.evaluate("FrontdeskOutbox.list().then(items => items.map(i => [i.user, i.summary, i.status, i.attempts]))")
+    assert left == [["floor2", "绿化带积水", "pending", 0], ["floor2", "单元门禁失灵", "pending", 0]]
+    assert len(tickets()) == 3
+
+
+def test_a_token_refused_during_a_replay_is_asked_for_again_and_every_item_is_sent_once(page, context, log_in, concierge):
+    log_in("floor1")
+    stale = page.evaluate("fetch('/csrf-token').then(r => r.json()).then(answer => answer.token)")
+    context.clear_cookies()
+    log_in("floor1")  # a new log-in on the tablet: a new session, whose CSRF check refuses the token above
+    page.goto("/tickets/new")
+    context.set_offline(True)
+    queue_items(page, [("floor1", text) for text in ("楼道灯不亮", "消防栓玻璃破损", "电梯按钮失灵")])
+    answered = []
+
+    def csrf_token(route):
+        # The run's first answer is the old session's token, as if the session changed right after it was asked.
+        answered.append(route.request.url)
+        if len(answered) == 1:
+            route.fulfill(json={"token": stale, "user": "floor1"})
+        else:
+            route.continue_()
+
+    page.route("**/csrf-token", csrf_token)
+    refused = []
+    page.on("response", lambda r: refused.append(r.url) if r.request.method == "POST" and r.status == 400 else None)
+    context.set_offline(False)
+    wait_until_synced(page, timeout=20000)
+    assert tickets_in_order() == ["楼道灯不亮", "消防栓玻璃破损", "电梯按钮失灵"]
+    assert len(refused) == 1  # the first item, with the stale token; sent again with the fresh one
+    assert len(answered) == 2  # the stale token, then one fresh token for all three
