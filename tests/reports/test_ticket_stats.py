@@ -120,13 +120,59 @@ def counted_statements():
         sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
-@pytest.mark.parametrize("key", ["2026-11", "2026-Q4", "2026-H2", "2026"])
-def test_a_report_reads_the_tickets_in_one_grouped_pass_and_the_visits_in_another(prop, history, key):
+@pytest.mark.parametrize("key, months", [
+    ("2026-11", 3),  # November, October, November 2025: not the ten months between
+    ("2026-Q4", 9),
+    ("2026-H2", 18),
+    ("2026", 24),
+])
+def test_a_report_reads_each_month_it_compares_in_one_grouped_pass_and_the_visits_in_another(prop, history, key,
+                                                                                           months):
     prop.zone  # the property loaded and the connection open before counting
     with counted_statements() as statements:
         report = ticket_report(prop, Period.parse(key))
-    assert len(statements) == 2, statements
+    assert len(statements) == months + 1, statements
     assert report.current.by_category[TicketCategory.REPAIR] == 4 + (2 if key != "2026-11" else 0)
+
+
+@pytest.fixture
+def month_ends(prop, lobby_user):
+    """Tickets at the last second of a local month and at the first of the next: in UTC both are on the
+    last day of the earlier month (16:00 is midnight in Shanghai). Each of the first two has a visit."""
+    at = [
+        ("A", "repair", datetime(2026, 10, 31, 23, 59, 59, tzinfo=SHANGHAI)),
+        ("B", "complaint", datetime(2026, 11, 1, 0, 0, tzinfo=SHANGHAI)),
+        ("C", "enquiry", datetime(2026, 11, 30, 23, 59, 59, tzinfo=SHANGHAI)),
+        ("D", "repair", datetime(2026, 12, 1, 0, 0, tzinfo=SHANGHAI)),
+        ("E", "help", datetime(2025, 11, 1, 0, 0, tzinfo=SHANGHAI)),
+        ("F", "help", datetime(2025, 10, 31, 23, 59, 59, tzinfo=SHANGHAI)),
+    ]
+    tickets = {
+        name: _ticket(prop, lobby_user, f"HY-TK-{name}", category, received, visit_required=name in "AB",
+                      severity="minor" if category == "complaint" else None)
+        for name, category, received in at
+    }
+    db.session.flush()
+    _visit(prop, lobby_user, tickets["A"], Satisfaction.SATISFIED, tickets["A"].received_at)
+    _visit(prop, lobby_user, tickets["B"], Satisfaction.UNSATISFIED, tickets["B"].received_at)
+    db.session.commit()
+
+
+def test_a_ticket_counts_in_the_local_month_it_was_received_in_to_the_second(prop, month_ends):
+    report = ticket_report(prop, Period.parse("2026-11"))
+    assert dict(report.current.by_category) == {TicketCategory.COMPLAINT: 1, TicketCategory.ENQUIRY: 1}  # B, C
+    assert dict(report.previous.by_category) == {TicketCategory.REPAIR: 1}  # A
+    assert dict(report.last_year.by_category) == {TicketCategory.HELP: 1}  # E, not F
+    assert (report.current.visits_due, report.current.visits_done) == (1, 1)
+    assert +report.current.satisfaction == {Satisfaction.UNSATISFIED: 1}
+    assert (report.previous.visits_due, report.previous.visits_done) == (1, 1)
+    assert +report.previous.satisfaction == {Satisfaction.SATISFIED: 1}
+
+    quarter = ticket_report(prop, Period.parse("2026-Q4"))
+    assert [(month.month, stats.total, stats.visits_done) for month, stats in quarter.months] == [
+        (10, 1, 1), (11, 2, 1), (12, 1, 0),  # A; B, C; D
+    ]
+    assert (quarter.previous.total, quarter.last_year.total) == (0, 2)  # 2025-Q4: E, F
 
 
 def test_monthly_statistics_with_rates_and_trends(client, login_as, history):
