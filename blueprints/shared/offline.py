@@ -8,7 +8,9 @@ A form rendered with the `offline_form` macro is submitted by static/js/offline.
   the same transaction as the record (the request's one commit, see app.py);
 - the same key and body again (a replay): the stored outcome is returned and nothing is created;
 - the same key with another body: 409;
-- a validation error (422) stores nothing, so the corrected form can be sent with the same key.
+- a validation error (422) stores nothing, so the corrected form can be sent with the same key —
+  unless the same key was taken meanwhile by a request sent at the same moment, whose outcome is
+  then the answer.
 
 Script requests get JSON instead of a redirect (`{"location": …}`), because a browser's fetch
 cannot read the target of a redirect it does not follow.
@@ -143,6 +145,11 @@ def offline_submit(view):
             return _replay(stored, digest)
         response = make_response(view(*args, **kwargs))
         if response.status_code >= 400:
+            if stored := _stored(key):
+                # The same key finished in another request while this one ran (its record is what
+                # this one's checks, e.g. for a repeat, tripped on): answer as that one did.
+                db.session.rollback()
+                return _replay(stored, digest)
             return response
         if request.headers.get("X-Offline-Replay") == "1":
             # Sent in the background, later: its "已登记…" is not news for whatever page the user opens next.

@@ -179,6 +179,26 @@ def test_twenty_concurrent_posts_of_one_key_create_one_record(app, client, prop,
     assert db.session.scalar(sa.select(sa.func.count(IdempotencyKey.id))) == 1
 
 
+def test_a_key_stored_while_the_view_ran_answers_instead_of_the_views_refusal(client, prop, login_as, monkeypatch):
+    """The race behind the test above: a request checks the key before its twin commits, then its
+    duplicate check sees the twin's ticket. It answers as the twin did, not with the duplicate warning."""
+    from blueprints.shared import offline
+
+    login_as(Role.CONCIERGE)
+    assert _post(client, _data()).status_code == 201
+    checks, stored = [], offline._stored
+
+    def not_yet_committed_at_first(key):
+        checks.append(key)
+        return stored(key) if len(checks) > 1 else None
+
+    monkeypatch.setattr(offline, "_stored", not_yet_committed_at_first)
+    response = _post(client, _data())
+    assert len(checks) == 2
+    assert response.status_code == 201 and response.json["replayed"] is True
+    assert _tickets() == 1
+
+
 def test_a_background_replay_leaves_no_message_for_the_next_page(client, make, prop, login_as):
     make.unit(prop, "3", "1502")
     login_as(Role.LOBBY)
