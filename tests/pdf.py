@@ -114,3 +114,34 @@ def word_boxes(data: bytes, tmp_path: Path) -> list[dict]:
             words.append({"page": page, "text": html.unescape(match[5]),
                           "left": x0, "top": y0, "right": x1, "bottom": y1})
     return words
+
+
+# pdftotext's box of a word is its font's ascent + descent high: 1.448 em in Noto Sans CJK.
+NOTO_CJK_LINE_EM = 1.448
+
+
+def font_size_pt(word: dict) -> float:
+    """The size a word (of word_boxes, set in Noto Sans CJK) was printed at."""
+    return (word["bottom"] - word["top"]) / MM_PER_PT / NOTO_CJK_LINE_EM
+
+
+def assert_register_pages(data: bytes, tmp_path: Path, *, header: str, row: str, rows: int, per_page: int = 25):
+    """A register of `rows` rows prints them all, at least `per_page` to each whole page, in type of 9 pt,
+    under the column header `header` on every page (there once, above all of the page's rows). A row is
+    found by a word matching the regular expression `row` (one in each). Returns the rows of each page."""
+    import re
+
+    words = word_boxes(data, tmp_path)
+    pages = []
+    for page in range(1, pdf_page_count(data) + 1):
+        on_page = [w for w in words if w["page"] == page]
+        headers = [w for w in on_page if w["text"] == header]
+        found = [w for w in on_page if re.fullmatch(row, w["text"])]
+        assert len(headers) == 1, f"page {page}: {len(headers)} × {header}"
+        assert all(headers[0]["bottom"] <= w["top"] for w in found), f"page {page}: a row above the header"
+        pages.append(found)
+    assert sum(len(found) for found in pages) == rows
+    assert len(pages) <= -(-rows // per_page), [len(found) for found in pages]
+    assert all(len(found) >= per_page for found in pages[1:-1]), [len(found) for found in pages]  # a whole page
+    assert min(font_size_pt(w) for found in pages for w in found) >= 8.9
+    return pages

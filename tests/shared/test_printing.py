@@ -1,8 +1,11 @@
+import io
+import os
 import subprocess
 
 import pytest
+from pypdf import PdfReader
 
-from blueprints.shared.printing import PRINT_ORIGIN, LocalOnlyFetcher
+from blueprints.shared.pdfengine import PRINT_ORIGIN, LocalOnlyFetcher, stylesheets
 from models import Role
 
 from ..pdf import assert_cjk_font_embedded_as_subset, missing_glyphs, pdf_fonts, pdf_page_count, pdf_text
@@ -85,3 +88,23 @@ def test_printing_reads_static_files_with_their_content_type(app):
     response = LocalOnlyFetcher(app.static_folder).fetch(f"{PRINT_ORIGIN}/static/css/print.css")
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
+
+
+def test_the_print_stylesheet_is_parsed_once_and_again_after_an_edit(tmp_path):
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    sheet = static / "css" / "print.css"
+    sheet.write_text("@page { size: A4; }")
+    first = stylesheets(str(static))
+    assert stylesheets(str(static)) == first  # the same parsed objects, not parsed again
+    sheet.write_text("@page { size: A4 landscape; }")
+    os.utime(sheet, ns=(sheet.stat().st_atime_ns, sheet.stat().st_mtime_ns + 1_000_000))
+    assert stylesheets(str(static)) != first
+
+
+def test_a_forms_own_style_overrides_the_print_stylesheet(client, login_as):
+    """print.css is given to WeasyPrint as a user stylesheet, a form's <style> is the author's: the register's
+    landscape page (its own @page) wins over print.css's portrait A4."""
+    login_as(Role.SUPERVISOR)
+    page = PdfReader(io.BytesIO(client.get("/visitors/day.pdf").data)).pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)
