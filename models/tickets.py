@@ -98,7 +98,7 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
     caller_name: Mapped[str] = mapped_column(sa.String(50), default="")
     caller_initials: Mapped[str] = mapped_column(sa.String(50), default="")  # pinyin: 杨华丽 → yhl
     caller_phone: Mapped[str] = mapped_column(sa.String(20), default="", info={"sensitive": True})
-    caller_phone_last4: Mapped[str] = mapped_column(sa.String(4), default="", index=True)
+    caller_phone_last4: Mapped[str] = mapped_column(sa.String(4), default="")
     description: Mapped[str] = mapped_column(sa.Text)
     answer: Mapped[str] = mapped_column(sa.Text, default="")
 
@@ -145,6 +145,14 @@ class Ticket(PropertyScoped, Timestamped, db.Model):
         # Callers by pinyin initials (LIKE 'yhl%'): on PostgreSQL a prefix needs the pattern operator class.
         sa.Index("ix_tickets_caller_initials", "property_id", "caller_initials",
                  postgresql_ops={"caller_initials": "text_pattern_ops"}),
+        # Four digits in the search box: a caller's phone tail, newest first.
+        sa.Index("ix_tickets_phone_received", "property_id", "caller_phone_last4", "received_at"),
+        # A first contact's tickets not yet fed back (我的首接, the dashboard's count): just those.
+        sa.Index(
+            "ix_tickets_owed", "property_id", "first_contact_id", "received_at",
+            postgresql_where=sa.text("status NOT IN ('fed_back', 'closed')"),
+            sqlite_where=sa.text("status NOT IN ('fed_back', 'closed')"),
+        ),
         # The few tickets still open, newest first: the "未关闭" filter without reading the closed ones.
         sa.Index(
             "ix_tickets_open_received", "property_id", "received_at",

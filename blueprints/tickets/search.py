@@ -90,7 +90,10 @@ class TicketFilter(ListFilter):
             rooms = db.session.scalars(
                 sa.select(Unit.id).where(Unit.property_id == current_property().id, Unit.room == q)
             ).all()
-            return sa.or_(Ticket.caller_phone_last4 == q, Ticket.unit_id.in_(rooms))
+            phone = Ticket.caller_phone_last4 == q
+            # Without a room of that number, no OR: with one (even an empty IN), PostgreSQL reads the list
+            # backwards for a rare tail (~300 ms at 1 M tickets) instead of the tail's index (0.2 ms).
+            return sa.or_(phone, Ticket.unit_id.in_(rooms)) if rooms else phone
         conditions = [
             # A whole number through the unique index: in the trigram index, the parts every number
             # shares (HY-TK-2026…) list nearly every ticket.
