@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from models import clock, db
 from models.approvals import Approval
@@ -15,8 +16,10 @@ RECENT = timedelta(days=3)
 def approvals() -> dict:
     prop = current_property()
     mine = asked_by(current_user, prop.id).where(Approval.requested_at >= clock.now() - RECENT).limit(5)
+    approver = bool(decidable_kinds())
+    waiting = waiting_for(current_user, prop.id).options(joinedload(Approval.requested_by)).limit(8)
     return {
-        "approver": bool(decidable_kinds()),
-        "waiting": db.session.scalars(waiting_for(current_user, prop.id).limit(8)).all(),
+        "approver": approver,
+        "waiting": db.session.scalars(waiting).all() if approver else [],
         "mine": db.session.scalars(mine).all(),
     }

@@ -8,7 +8,8 @@ from ..shared.permissions import current_property
 
 def look_up() -> dict:
     prop = current_property()
-    return {
-        "units": db.session.scalar(sa.select(sa.func.count(Unit.id)).where(Unit.property_id == prop.id)),
-        "residents": db.session.scalar(sa.select(sa.func.count(Resident.id)).where(Resident.property_id == prop.id)),
-    }
+    units, residents = db.session.execute(sa.select(
+        sa.select(sa.func.count(Unit.id)).where(Unit.property_id == prop.id).scalar_subquery(),
+        sa.select(sa.func.count(Resident.id)).where(Resident.property_id == prop.id).scalar_subquery(),
+    )).one()
+    return {"units": units, "residents": residents}

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager
 
 from models import Property, Unit, User, clock, db
 from models.approvals import Approval, ApprovalStatus
@@ -223,7 +224,7 @@ def cancel_request(request: KeyRequest) -> None:
 def open_loans(property_id: int) -> list[KeyLoan]:
     return list(db.session.scalars(
         sa.select(KeyLoan).join(KeyLoan.key).where(KeyLoan.property_id == property_id, KeyLoan.returned_at.is_(None))
-        .order_by(KeyLoan.issued_at, KeyLoan.id)
+        .options(contains_eager(KeyLoan.key)).order_by(KeyLoan.issued_at, KeyLoan.id)
     ))
 
 

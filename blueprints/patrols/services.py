@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager
 
 from models import Department, DepartmentKind, Property, User, db
 from models.patrols import (
@@ -42,11 +43,15 @@ REPAIR_DEPARTMENTS = (DepartmentKind.ENGINEERING, DepartmentKind.ENVIRONMENT, De
 
 # ---- rounds from schedules ----
 
-def _scheduled(prop: Property, day: date) -> list[tuple[PatrolSchedule, datetime]]:
-    schedules = db.session.scalars(
+def _active_schedules(prop: Property) -> list[PatrolSchedule]:
+    return list(db.session.scalars(
         sa.select(PatrolSchedule).join(PatrolSchedule.route)
         .where(PatrolSchedule.property_id == prop.id, PatrolSchedule.active, PatrolRoute.active)
-    )
+        .options(contains_eager(PatrolSchedule.route))
+    ))
+
+
+def _scheduled(prop: Property, schedules: list[PatrolSchedule], day: date) -> list[tuple[PatrolSchedule, datetime]]:
     # In order of time, so that the day's round numbers follow the clock.
     return sorted(((s, datetime.combine(day, s.at, prop.zone)) for s in schedules if s.runs_on(day)),
                   key=lambda pair: (pair[1], pair[0].route_id))
@@ -54,7 +59,7 @@ def _scheduled(prop: Property, day: date) -> list[tuple[PatrolSchedule, datetime
 
 def missing_rounds(prop: Property, day: date) -> list[tuple[PatrolSchedule, datetime]]:
     """The rounds the schedules want on `day` that do not exist yet."""
-    wanted = _scheduled(prop, day)
+    wanted = _scheduled(prop, _active_schedules(prop), day)
     if not wanted:
         return []
     start, end = prop.day_range(day)
@@ -121,9 +126,10 @@ def rounds_of(prop: Property, first: date, last: date) -> list[PatrolRound]:
     """The rounds of these days, with those the schedules want that cron has not made yet (unsaved: no
     id, no number), in order of time. Pages show these; only starting a round saves it."""
     made = list(db.session.scalars(rounds_between(prop, first, last)))
+    existing, schedules = {(r.route_id, r.scheduled_for) for r in made}, _active_schedules(prop)
     planned = [_new_round(prop, schedule, at)
                for day in (first + timedelta(days=n) for n in range((last - first).days + 1))
-               for schedule, at in missing_rounds(prop, day)]
+               for schedule, at in _scheduled(prop, schedules, day) if (schedule.route_id, at) not in existing]
     return sorted(made + planned, key=lambda r: (r.scheduled_for, r.route_id))
 
 
@@ -325,10 +331,11 @@ def progress(rounds: list[PatrolRound]) -> dict[PatrolRound, tuple[int, int]]:
     """(checkpoints recorded, checkpoints on the route) for each round, in two queries."""
     if not rounds:
         return {}
+    saved = [r.id for r in rounds if r.id]  # the rounds the schedules want that cron has not made have none
     done = dict(db.session.execute(
         sa.select(PatrolResult.round_id, sa.func.count(PatrolResult.id))
-        .where(PatrolResult.round_id.in_([r.id for r in rounds if r.id])).group_by(PatrolResult.round_id)
-    ).all())
+        .where(PatrolResult.round_id.in_(saved)).group_by(PatrolResult.round_id)
+    ).all()) if saved else {}
     total = dict(db.session.execute(
         sa.select(PatrolCheckpoint.route_id, sa.func.count(PatrolCheckpoint.id))
         .where(PatrolCheckpoint.route_id.in_({r.route_id for r in rounds}), PatrolCheckpoint.active)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from models import clock, db
 from models.rooms import Occurrence, OccurrenceStatus, RoomsError, ServiceItem, Step, Vessel, WorkOrder, WorkOrderStatus
@@ -25,32 +25,34 @@ from .services import check_in, release_after, release_overdue
 from .serving import close, done_step, record_round, request_cleaning, save_tea_sheet
 
 
-def orders_on(property_id: int, day) -> list[WorkOrder]:
+def _orders(property_id: int, *conditions) -> list[WorkOrder]:
+    """Work orders in meeting order, with what their lists show: the meeting, its room and booking, the
+    steps and rounds (two more statements for any number of orders, not four an order)."""
+    meeting = contains_eager(WorkOrder.occurrence)
+    return list(db.session.scalars(
+        sa.select(WorkOrder).join(WorkOrder.occurrence).where(WorkOrder.property_id == property_id, *conditions)
+        .options(meeting.joinedload(Occurrence.room), meeting.joinedload(Occurrence.booking),
+                 selectinload(WorkOrder.steps), selectinload(WorkOrder.rounds))
+        .order_by(Occurrence.starts_at, WorkOrder.id)
+    ))
+
+
+def orders_on(property_id: int, day, *, with_left_open: bool = False) -> list[WorkOrder]:
+    """The day's work orders; with_left_open, after those of earlier days still in service (the evening's
+    last meeting nobody closed)."""
     start, end = current_property().day_range(day)
-    return list(db.session.scalars(
-        sa.select(WorkOrder).join(WorkOrder.occurrence)
-        .where(WorkOrder.property_id == property_id, Occurrence.starts_at >= start, Occurrence.starts_at < end)
-        .options(contains_eager(WorkOrder.occurrence)).order_by(Occurrence.starts_at, WorkOrder.id)
-    ))
-
-
-def left_open(property_id: int, day) -> list[WorkOrder]:
-    """Meetings of earlier days still in service: the evening's last one nobody closed."""
-    start, _end = current_property().day_range(day)
-    return list(db.session.scalars(
-        sa.select(WorkOrder).join(WorkOrder.occurrence)
-        .where(WorkOrder.property_id == property_id, WorkOrder.status == WorkOrderStatus.IN_SERVICE,
-               Occurrence.starts_at < start)
-        .options(contains_eager(WorkOrder.occurrence)).order_by(Occurrence.starts_at, WorkOrder.id)
-    ))
+    wanted = sa.and_(Occurrence.starts_at >= start, Occurrence.starts_at < end)
+    if with_left_open:
+        wanted = sa.or_(wanted, sa.and_(WorkOrder.status == WorkOrderStatus.IN_SERVICE, Occurrence.starts_at < start))
+    return _orders(property_id, wanted)
 
 
 @bp.get("/work-orders")
 @require("rooms.view")
 def work_orders():
     day = requested_day()
-    earlier = left_open(current_property().id, day) if day == today() else []
-    return render("rooms/work_orders.html", "orders", day=day, orders=earlier + orders_on(current_property().id, day),
+    orders = orders_on(current_property().id, day, with_left_open=day == today())
+    return render("rooms/work_orders.html", "orders", day=day, orders=orders,
                   as_of=clock.now(), wait=release_after(), prev_day=day - timedelta(days=1),
                   next_day=day + timedelta(days=1))
 

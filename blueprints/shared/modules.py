@@ -74,10 +74,10 @@ class UnitRecord:
 class DeskStat:
     """A count on the lobby's live desk panel (visitors inside, parcels waiting, …): `count` gives a SELECT of
     the number (in the current property, for the current user), which the desk asks in one statement with
-    the others; or, where the rule is Python's, the number itself."""
+    the others."""
 
     label: str
-    count: Callable[[], sa.Select | int]
+    count: Callable[[], sa.Select]
     endpoint: str
     permission: str
     args: dict = field(default_factory=dict)  # for url_for(endpoint, **args)

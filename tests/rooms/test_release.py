@@ -1,6 +1,7 @@
 """Check-in and release: a meeting not checked in within ROOMS_RELEASE_MINUTES (15) of its start is a
 no-show; pages say so at once, `flask rooms-release` (cron, idempotent) gives the room back and tells the
 organiser's desk, and the next booking of the room does the same."""
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -91,3 +92,28 @@ def test_dates_still_waiting_for_approval_lapse(app, client, prop, staff, hall, 
     db.session.rollback()
     statuses = [o.status for o in db.session.scalars(sa.select(Occurrence).order_by(Occurrence.starts_at))]
     assert statuses == [OccurrenceStatus.LAPSED, OccurrenceStatus.PENDING]
+
+
+def test_the_desk_counts_the_days_meetings_that_hold_their_room(client, prop, staff, room, clock):
+    """As the pages show them: a no-show past the release time no longer holds the room; one under way does."""
+    day = tomorrow(prop)
+    client.login("desk")
+    book(client, room, day, "08:00", "09:00", title="准时的会")
+    book(client, room, day, "10:00", "11:00", title="没来的会")
+    book(client, room, day, "14:00", "15:00", title="下午的会")
+
+    def counted():
+        page = client.get("/journal/desk").get_data(as_text=True)
+        return int(re.search(r'<span class="stat">(\d+)</span>场会议今日', page).group(1))
+
+    clock.move_to(at_local(prop, day, "07:00"))
+    assert counted() == 3
+    client.post_form("/logout")
+    client.login("floor")
+    clock.move_to(at_local(prop, day, "08:05"))
+    [first] = [b for b in bookings() if b.title == "准时的会"]
+    assert client.post_form(f"/rooms/work-orders/{first.occurrences[0].work_order.id}/check-in").status_code == 302
+    client.post_form("/logout")
+    client.login("desk")
+    clock.move_to(at_local(prop, day, "10:16"))
+    assert counted() == 2  # 没来的会 is past its 15 minutes; 准时的会 is in use, 下午的会 awaited
