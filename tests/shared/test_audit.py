@@ -110,3 +110,21 @@ def test_the_history_shows_enum_values_by_their_labels(client, make, prop, login
     login_as(Role.SUPERVISOR)
     body = client.get(f"/audit/residents/{resident.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "身份：业主 → 租户" in body and "owner" not in body
+
+
+def test_a_reveal_on_a_page_is_logged_though_another_request_wrote_since_the_page_began(app, prop):
+    """A page (GET) that shows personal data whole logs it in its transaction, which has been reading. On
+    SQLite, once another request has written since, that transaction may not start writing (no wait helps):
+    the log is written in a new one."""
+    from models import Building
+    from models.audit import log_reveal
+
+    db.session.commit()
+    with app.test_request_context("/", method="GET"):
+        assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 0  # the page has read
+        with db.engine.begin() as other_request:
+            other_request.execute(sa.insert(Building.__table__).values(property_id=prop.id, code="9", name="9号楼"))
+        log_reveal(prop, ["name"])
+        db.session.commit()
+    reveals = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == AuditAction.REVEAL)).all()
+    assert [(r.table_name, r.changes) for r in reveals] == [("properties", {"fields": ["name"]})]
