@@ -291,6 +291,16 @@ def describe_setup(args: argparse.Namespace, url: str, load: tuple[float, float]
     )
 
 
+def write_block(name: str, text: str) -> None:
+    """Replace what the README holds between <!-- name:start --> and <!-- name:end --> (each script its block)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    readme = README.read_text()
+    if start not in readme or end not in readme:
+        sys.exit(f"{README.relative_to(ROOT)} has no {start} … {end} block to write into")
+    before, rest = readme.split(start, 1)
+    README.write_text(f"{before}{start}\n{text}\n{end}{rest.split(end, 1)[1]}")
+
+
 def write_results(backend: str, setup: str, table: str) -> None:
     """Replace this backend's part of the README's results section."""
     start, end = f"<!-- results:{backend} -->", f"<!-- /results:{backend} -->"

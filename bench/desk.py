@@ -25,7 +25,7 @@ from types import SimpleNamespace
 
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
-from .__main__ import README, ROOT, serve
+from .__main__ import README, ROOT, serve, write_block
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "frontdesk"  # the demo's (blueprints/admin/demo.py)
@@ -240,10 +240,7 @@ def write_readme(tasks: list[Task]) -> None:
             f"| {'yes' if t.met else '**no**'} | {'; '.join(what for what, _ in t.inputs)} |"
         )
     model = ", ".join(f"{k} {v} s" for k, v in COST.items())
-    section = f"<!-- desk:start -->\nModel: {model}.\n\n" + "\n".join(rows) + "\n<!-- desk:end -->"
-    text = README.read_text()
-    text = re.sub(r"<!-- desk:start -->.*<!-- desk:end -->", section, text, flags=re.S)
-    README.write_text(text)
+    write_block("desk", f"Model: {model}.\n\n" + "\n".join(rows))
 
 
 def main(argv: list[str] | None = None) -> None:

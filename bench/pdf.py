@@ -41,7 +41,7 @@ from models import Property, Unit, User, clock, db
 from tests.conftest import Client
 from tests.shared.test_pdf_conformance import USERS, _add_what_the_demo_lacks, _print
 
-from .__main__ import README, ROOT
+from .__main__ import README, ROOT, write_block
 
 VISITORS = 400  # a busy day at the lobby (issue 16)
 PARCELS = 300  # a day after a shopping festival
@@ -317,14 +317,6 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def write_readme(text: str) -> None:
-    section = f"<!-- pdf:start -->\n{text}\n<!-- pdf:end -->"
-    readme = README.read_text()
-    if "<!-- pdf:start -->" not in readme:
-        raise SystemExit("bench/README.md has no <!-- pdf:start --> … <!-- pdf:end --> section")
-    README.write_text(re.sub(r"<!-- pdf:start -->.*<!-- pdf:end -->", lambda _: section, readme, flags=re.S))
-
-
 def main(argv: list[str] | None = None) -> None:
     import os
 
@@ -363,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     text = describe_run(args.runs, (load_before, os.getloadavg()[0])) + "\n\n" + table(forms)
     print(text)
     if not args.no_readme and not args.only:
-        write_readme(text)
+        write_block("pdf", text)
         print(f"written to {README.relative_to(ROOT)}")
 
 

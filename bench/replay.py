@@ -25,7 +25,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from .__main__ import README, ROOT, serve
+from .__main__ import README, ROOT, serve, write_block
 from .desk import CHROMIUM, SERVER_ARGS, demo_database, log_in
 
 TARGET_SECONDS = 10.0
@@ -94,19 +94,13 @@ def replay(items: int, headed: bool = False) -> dict:
 def write_readme(result: dict) -> None:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     met = "yes" if result["seconds"] < TARGET_SECONDS else "**no**"
-    section = (
-        "<!-- replay:start -->\n"
+    write_block("replay", (
         f"Run {when}: {result['items']} queued journal events replayed in **{result['seconds']:.1f} s** "
         f"({1000 * result['seconds'] / result['items']:.0f} ms an item; {result['tokens']} request(s) to "
         f"`/csrf-token`), every one saved once. Target < {TARGET_SECONDS:.0f} s: {met}. gunicorn "
         f"{SERVER_ARGS.workers} {SERVER_ARGS.worker_class} workers × {SERVER_ARGS.threads} threads, SQLite; "
-        f"load average {result['load'][0]:.1f} before, {result['load'][1]:.1f} after (other work shares the cores).\n"
-        "<!-- replay:end -->"
-    )
-    text = README.read_text()
-    if "<!-- replay:start -->" not in text:
-        sys.exit(f"no <!-- replay:start --> … <!-- replay:end --> block in {README.relative_to(ROOT)}")
-    README.write_text(re.sub(r"<!-- replay:start -->.*<!-- replay:end -->", section, text, flags=re.S))
+        f"load average {result['load'][0]:.1f} before, {result['load'][1]:.1f} after (other work shares the cores)."
+    ))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -18,12 +18,11 @@ import statistics
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 
 import sqlalchemy as sa
 
-BENCH = Path(__file__).resolve().parent
-README = BENCH / "README.md"
+from .__main__ import README, ROOT, write_block
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/frontdesk_bench"
 PROPERTY, USERNAME, PASSWORD = "HY", "supervisor", "frontdesk"  # bench/generate.py's
 CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -159,10 +158,7 @@ def table(results: list[dict]) -> list[str]:
 
 
 def write_readme(header: str, rows: list[str]) -> None:
-    section = "<!-- stats:start -->\n" + header + "\n\n" + "\n".join(rows) + "\n<!-- stats:end -->"
-    text = README.read_text()
-    text = re.sub(r"<!-- stats:start -->.*<!-- stats:end -->", lambda _m: section, text, flags=re.S)
-    README.write_text(text)
+    write_block("stats", header + "\n\n" + "\n".join(rows))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -198,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     print(header, *rows, sep="\n")
     if not args.no_readme:
         write_readme(header, rows)
-        print(f"written to {README.relative_to(BENCH.parent)}")
+        print(f"written to {README.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from blueprints.admin.demo import DEMO_PASSWORD, _id_number
 from models import Unit, db
 from tests.conftest import Client
 
-from .__main__ import README
+from .__main__ import write_block
 
 POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 SCRATCH = "frontdesk_bench_writes"  # created and dropped on the PostgreSQL server
@@ -110,10 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     text = table(results, args.runs)
     print(text)
     if not args.no_readme:
-        readme = README.read_text()
-        assert "<!-- writes:start -->" in readme, "bench/README.md has no <!-- writes:start --> … section"
-        README.write_text(re.sub(r"<!-- writes:start -->.*<!-- writes:end -->",
-                                 lambda _: f"<!-- writes:start -->\n{text}\n<!-- writes:end -->", readme, flags=re.S))
+        write_block("writes", text)
 
 
 if __name__ == "__main__":
