@@ -25,26 +25,21 @@ from .services import check_in, release_after, release_overdue
 from .serving import close, done_step, record_round, request_cleaning, save_tea_sheet
 
 
-def _orders(property_id: int, *conditions) -> list[WorkOrder]:
-    """Work orders in meeting order, with what their lists show: the meeting, its room and booking, the
-    steps and rounds (two more statements for any number of orders, not four an order)."""
-    meeting = contains_eager(WorkOrder.occurrence)
-    return list(db.session.scalars(
-        sa.select(WorkOrder).join(WorkOrder.occurrence).where(WorkOrder.property_id == property_id, *conditions)
-        .options(meeting.joinedload(Occurrence.room), meeting.joinedload(Occurrence.booking),
-                 selectinload(WorkOrder.steps), selectinload(WorkOrder.rounds))
-        .order_by(Occurrence.starts_at, WorkOrder.id)
-    ))
-
-
 def orders_on(property_id: int, day, *, with_left_open: bool = False) -> list[WorkOrder]:
-    """The day's work orders; with_left_open, after those of earlier days still in service (the evening's
-    last meeting nobody closed)."""
+    """The day's work orders in meeting order; with_left_open, after those of earlier days still in service
+    (the evening's last meeting nobody closed). With what their lists show: the meeting, its room and
+    booking, the steps and rounds (two more statements for any number of orders, not four an order)."""
     start, end = current_property().day_range(day)
     wanted = sa.and_(Occurrence.starts_at >= start, Occurrence.starts_at < end)
     if with_left_open:
         wanted = sa.or_(wanted, sa.and_(WorkOrder.status == WorkOrderStatus.IN_SERVICE, Occurrence.starts_at < start))
-    return _orders(property_id, wanted)
+    meeting = contains_eager(WorkOrder.occurrence)
+    return list(db.session.scalars(
+        sa.select(WorkOrder).join(WorkOrder.occurrence).where(WorkOrder.property_id == property_id, wanted)
+        .options(meeting.joinedload(Occurrence.room), meeting.joinedload(Occurrence.booking),
+                 selectinload(WorkOrder.steps), selectinload(WorkOrder.rounds))
+        .order_by(Occurrence.starts_at, WorkOrder.id)
+    ))
 
 
 @bp.get("/work-orders")
