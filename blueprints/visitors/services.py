@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from models import Property, Unit, User, clock, db
 from models.notifications import notify
@@ -29,7 +30,8 @@ class VisitorFilter(ListFilter):
     params = {"day": "date"}
 
     def select(self) -> sa.Select:
-        return self.apply(scoped(Visitor).order_by(Visitor.signed_in_at.desc()))
+        """The visits shown, with the unit each was to (the list shows it: one query, not one a row)."""
+        return self.apply(scoped(Visitor).options(joinedload(Visitor.unit)).order_by(Visitor.signed_in_at.desc()))
 
     def where(self, stmt: sa.Select) -> sa.Select:
         if self.show == "inside":

@@ -48,9 +48,7 @@ EXPORT_COLUMNS = [
 @require("visitors.view")
 def export():
     """The list as filtered, every page of it."""
-    stmt = VisitorFilter.from_args(request.args).select().options(
-        joinedload(Visitor.unit), joinedload(Visitor.signed_in_by)
-    )
+    stmt = VisitorFilter.from_args(request.args).select().options(joinedload(Visitor.signed_in_by))
     return export_xlsx(_("来访登记"), EXPORT_COLUMNS, stmt)
 
 
@@ -125,7 +123,7 @@ def day_pdf():
     start, end = current_property().day_range(day)
     visits = db.session.scalars(
         scoped(Visitor).where(Visitor.signed_in_at >= start, Visitor.signed_in_at < end)
-        .order_by(Visitor.signed_in_at)
+        .options(joinedload(Visitor.unit), joinedload(Visitor.signed_in_by)).order_by(Visitor.signed_in_at)
     ).all()
     return render_pdf("print/visitors/day.html", filename=_("来访登记表-%(d)s", d=day.isoformat()),
                       title=_("来访登记表"), number=day_register_number(day), day=day, visits=visits)
