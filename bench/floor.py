@@ -113,6 +113,8 @@ def create_app() -> Flask:
             "SELECT day, is_workday FROM calendar_days WHERE property_id = :p"), {"p": prop.id}).all()
         within = connection.scalar(sa.text(
             "SELECT visit_within_days FROM ticket_settings WHERE property_id = :p"), {"p": prop.id}) or 10
+    # Read in gunicorn's master when it preloads (gunicorn.conf.py): no connection of it may pass to the workers.
+    engine.dispose()
     zone = ZoneInfo(prop.timezone)
     env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": value.astimezone(zone).strftime(fmt) if value else ""
     calendar = WorkingCalendar(zone, _time(prop.work_starts_at), _time(prop.work_ends_at),
