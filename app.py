@@ -20,7 +20,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blueprints.shared import i18n, localtime
-from blueprints.shared.extensions import babel, csrf, login_manager, migrate
+from blueprints.shared.extensions import csrf, init_babel, login_manager, migrate
 from blueprints.shared.htmx import add_vary_header
 from blueprints.shared.modules import install
 from blueprints.shared.navigation import visible_nav
@@ -114,7 +114,7 @@ def create_app(config: dict | None = None) -> Flask:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    init_babel(app, i18n.select_locale)
     login_manager.init_app(app)
     init_storage(app)
     with app.app_context():

@@ -6,6 +6,8 @@ catalogues live in translations/ and are compiled at install time (`make transla
 """
 from __future__ import annotations
 
+import functools
+
 from babel import Locale, UnknownLocaleError
 from flask import has_request_context, request, session
 from flask_babel import get_locale, gettext, refresh
@@ -37,7 +39,16 @@ def matching(tag: str) -> str | None:
     return None
 
 
-def select_locale() -> str:
+# Parsed once: Flask-Babel parses what the selector returns on every request, and Babel looks a name
+# without a data file of its own (zh_CN) up among all its ~800 locales each time (~0.3 ms a page).
+PARSED = {code: Locale.parse(code) for code in CODES}
+
+
+def select_locale() -> Locale:
+    return PARSED[selected_language()]
+
+
+def selected_language() -> str:
     if not has_request_context():
         return SOURCE
     if current_user.is_authenticated and current_user.language in LANGUAGES:
@@ -103,4 +114,10 @@ JS_STRINGS = {
 
 
 def js_strings() -> dict[str, str]:
+    return _js_strings(current_language())
+
+
+@functools.cache
+def _js_strings(language: str) -> dict[str, str]:
+    """Once per language and process (the catalogues do not change while it runs)."""
     return {key: str(text) for key, text in JS_STRINGS.items()}

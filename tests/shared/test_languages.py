@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from babel.messages.pofile import read_po
+from flask_babel import force_locale, gettext
 
 from blueprints.shared.i18n import JS_STRINGS, LANGUAGES, matching, page_counter_css
 from models import Role, User, db
+from models.tickets import TicketStatus
 
 from ..pdf import pdf_fonts, pdf_text
 from ..xlsx import xlsx_rows
@@ -118,6 +120,21 @@ def test_the_scripts_strings_and_the_printed_page_footer_follow_the_language(app
     assert set(strings) == set(JS_STRINGS) and not HAN.search("".join(strings.values()))
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert str(page_counter_css()) == '"Page " counter(page) " of " counter(pages) ""'
+
+
+def test_templates_translate_escape_and_format_as_jinja_does_and_follow_a_forced_language(app):
+    """The templates' own `_()` (blueprints/shared/extensions.py) and the translations kept for the request."""
+    template = app.jinja_env.from_string(
+        "{{ _('报事') }}|{{ _('<%(x)s>', x='<i>') }}|{{ _('100%%') }}"
+        "|{% autoescape false %}{{ _('<%(x)s>', x='<i>') }}{% endautoescape %}"
+    )
+    with app.test_request_context(headers={"Accept-Language": "zh-HK"}):
+        assert template.render() == "報事|<&lt;i&gt;>|100%|<<i>>"
+        assert gettext("报事") == "報事"
+        with force_locale("en"):
+            assert (template.render().split("|")[0], gettext("报事"), str(TicketStatus.CLOSED.label)) == (
+                "Tickets", "Tickets", "Closed")
+        assert (template.render().split("|")[0], gettext("报事")) == ("報事", "報事")
 
 
 # ---- every page in English: Chinese only where it is data ----------------------------------------------
