@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from blueprints.shared import i18n, localtime
 from blueprints.shared.extensions import csrf, init_babel, login_manager, migrate
 from blueprints.shared.htmx import add_vary_header
+from blueprints.shared.lists import row_url
 from blueprints.shared.modules import install
 from blueprints.shared.navigation import visible_nav
 from blueprints.shared.offline import keep_offline, mark_offline_page, new_idempotency_key
@@ -231,6 +232,7 @@ def _unauthorized():
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["new_idempotency_key"] = new_idempotency_key
     app.jinja_env.globals["keep_offline"] = keep_offline
+    app.jinja_env.globals["row_url"] = row_url
     app.add_template_filter(localtime.local, "local")
 
     @app.context_processor

@@ -3,7 +3,7 @@
 A list declares a `ListFilter` (the query string's filters and the SELECT they make) and its
 `Column`s; templates/_list.html draws the search bar, the sortable headers, the results and the pager;
 `export_xlsx` writes the same filtered rows, every page of them, to an Excel file (`xlsx_response`
-sends any workbook, the monthly report's too).
+sends any workbook, the monthly report's too); `row_url` links a long page's rows.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from math import ceil
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from flask import Response, send_file
+from flask import Response, send_file, url_for
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -36,6 +36,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 500
 # Excel and LibreOffice read a cell beginning with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The id `row_url` builds its URL with, to split it around: no other part of a route holds it.
+ROW_ID = 2_147_483_647
 
 
 @dataclass
@@ -223,3 +225,11 @@ def as_text(value) -> str:
     """A cell's text that Excel will not read as a formula (every export writes text through this)."""
     text = str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def row_url(endpoint: str, key: str) -> Callable[[Any], str]:
+    """`url_for(endpoint, key=id)` for each row of a page, built once (a template global): the URL is
+    made with a marker id and split around it. Each `url_for` costs ~18 µs, half a millisecond for a
+    page of tickets."""
+    head, _marker, tail = url_for(endpoint, **{key: ROW_ID}).partition(str(ROW_ID))
+    return lambda value: f"{head}{value}{tail}"

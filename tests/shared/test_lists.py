@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from blueprints.shared.lists import ListFilter
+from flask import url_for
+
+from blueprints.shared.lists import ListFilter, row_url
 from app import create_app
 from models import Role, db
 from models.visitors import Visitor
@@ -185,3 +187,11 @@ def test_the_day_of_the_exported_rounds_is_the_day_shown(client, prop, login_as)
     yesterday = datetime.now(SHANGHAI).date() - timedelta(days=1)
     page = client.get(f"/patrols/?date={yesterday.isoformat()}").get_data(as_text=True)
     assert f'href="/patrols/rounds.xlsx?date={yesterday.isoformat()}"' in page
+
+
+@pytest.mark.parametrize("endpoint, key, value", [
+    ("tickets.detail", "ticket_id", 7), ("tickets.detail", "ticket_id", 2_147_483_646), ("visitors.detail", "visitor_id", 12),
+])
+def test_a_row_url_is_the_url_for_the_row(app, endpoint, key, value):
+    with app.test_request_context():
+        assert row_url(endpoint, key)(value) == url_for(endpoint, **{key: value})
