@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-from flask import Flask, flash, g, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask import Flask, flash, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -31,7 +31,7 @@ from blueprints.shared.request import CleanRequest
 from blueprints.shared.security import add_security_headers
 from blueprints.shared.storage import init_storage
 from blueprints.shared.transaction import commit_or_roll_back
-from models import LoginSession, User, UserRole, clock, db
+from models import LoginSession, Notification, User, UserRole, clock, db
 from models.base import render_migration_item
 from models.notifications import unread_count
 
@@ -208,16 +208,33 @@ def check_schema_is_current(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(token: str) -> User | None:
-    """The user of a log-in still open; an ended one (log-out, new password, …) opens nothing."""
-    user = db.session.execute(
-        sa.select(User).join(LoginSession, LoginSession.user_id == User.id)
+    """The user of a log-in still open; an ended one (log-out, new password, …) opens nothing. Every page
+    asks for the user's roles and property (the menu, the permissions) and the header shows the unread
+    notifications of the property the session works in: all come with the user, in one query."""
+    wanted = session.get("property_id")  # else the user's first property (see current_property)
+    here = wanted if wanted is not None else (
+        sa.select(sa.func.min(UserRole.property_id)).where(UserRole.user_id == User.id).scalar_subquery())
+    unread = sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == User.id, Notification.property_id == here, Notification.read_at.is_(None)
+    ).scalar_subquery()
+    row = db.session.execute(
+        sa.select(User, unread).join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token == token, LoginSession.ended_at.is_(None), User.active)
-        # every page asks for the user's roles and property (the menu, the permissions): in the same query
         .options(joinedload(User.roles).joinedload(UserRole.property))
-    ).unique().scalar_one_or_none()
-    if user is not None:
-        user.login_token = token
+    ).unique().one_or_none()
+    if row is None:
+        return None
+    user, count = row
+    user.login_token = token
+    g.unread_notifications = (wanted if wanted is not None else min(user.property_ids(), default=None), count)
     return user
+
+
+def _unread_notifications() -> int:
+    """The header's count: the one loaded with the user, unless the request works in another property."""
+    prop_id = current_property().id
+    loaded_for, count = g.get("unread_notifications", (None, 0))
+    return count if loaded_for == prop_id else unread_count(current_user.id, prop_id)
 
 
 @login_manager.unauthorized_handler
@@ -241,7 +258,7 @@ def _register_template_helpers(app: Flask) -> None:
             "can": can,
             "current_property": current_property,
             "visible_nav": visible_nav,
-            "unread_notifications": lambda: unread_count(current_user.id, current_property().id),
+            "unread_notifications": _unread_notifications,
             "now": clock.now,
             "today": localtime.today,
             "html_lang": i18n.html_lang,

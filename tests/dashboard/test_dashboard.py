@@ -5,7 +5,8 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from models import CalendarDay, Property, db
+from models import CalendarDay, Property, Role, UserRole, db
+from models.notifications import notify
 
 DESK = ["当前班次", "件包裹待领", "人在场内", "件首接待反馈"]
 PANELS = {
@@ -75,3 +76,30 @@ def test_admins_are_warned_in_december_of_a_year_without_holidays(client, demo, 
     db.session.add(CalendarDay(property_id=garden.id, day=datetime(2027, 1, 1).date(), is_workday=False, name="元旦"))
     db.session.commit()
     assert "尚未录入" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def _bell(client, path="/tickets/") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return " ".join(re.search(r'<a class="bell[^"]*"[^>]*>(.*?)</a>', page, re.S).group(1).split())
+
+
+def test_the_header_counts_the_unread_notifications_of_the_property_worked_in(client, make, prop):
+    other = make.property("HD", "恒宇大厦")
+    user = make.user("chen", {prop: [Role.SUPERVISOR], other: [Role.SUPERVISOR]})
+    notify([user.id], prop.id, "甲")
+    notify([user.id], other.id, "乙")
+    notify([user.id], other.id, "丙")
+    db.session.commit()
+    client.login("chen")
+    assert _bell(client) == '通知 <span class="count">1</span>'
+    client.post_form("/switch-property", {"property_id": other.id})
+    assert _bell(client) == '通知 <span class="count">2</span>'
+    client.post_form("/notifications/read", {})
+    assert _bell(client, "/notifications") == "通知"
+    client.post_form("/switch-property", {"property_id": prop.id})
+    assert _bell(client) == '通知 <span class="count">1</span>'
+    # The session still names a property whose roles were taken away: the user works in their other one.
+    client.post_form("/switch-property", {"property_id": other.id})
+    db.session.execute(sa.delete(UserRole).where(UserRole.user_id == user.id, UserRole.property_id == other.id))
+    db.session.commit()
+    assert _bell(client) == '通知 <span class="count">1</span>'
