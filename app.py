@@ -211,7 +211,7 @@ def _load_user(token: str) -> User | None:
     """The user of a log-in still open; an ended one (log-out, new password, …) opens nothing. Every page
     asks for the user's roles and property (the menu, the permissions) and the header shows the unread
     notifications of the property the session works in: all come with the user, in one query."""
-    wanted = session.get("property_id")  # else the user's first property (see current_property)
+    wanted = session.get("property_id") if has_request_context() else None  # else their first property
     here = wanted if wanted is not None else (
         sa.select(sa.func.min(UserRole.property_id)).where(UserRole.user_id == User.id).scalar_subquery())
     unread = sa.select(sa.func.count(Notification.id)).where(
