@@ -6,7 +6,7 @@ from models import db
 from models.journal import Shift, ShiftStatus
 
 from ..shared.htmx import render
-from ..shared.modules import DeskStat, platform
+from ..shared.modules import DESK_CAP, DeskStat, platform
 from ..shared.permissions import can, require, scoped
 from . import bp
 
@@ -19,6 +19,7 @@ def desk() -> dict:
         "my_shift": my_shift,
         "stats": _counted([stat for stat in platform().desk if can(stat.permission)]),
         "actions": [action for action in platform().actions if can(action.permission)],
+        "cap": DESK_CAP,
     }
 
 

@@ -70,11 +70,16 @@ class UnitRecord:
     permission: str
 
 
+# A desk count past this shows as "99+" (a glance, refreshed every minute on every desk tablet): a count
+# that could run into thousands may stop there (DeskStat.count).
+DESK_CAP = 99
+
+
 @dataclass(frozen=True)
 class DeskStat:
     """A count on the lobby's live desk panel (visitors inside, parcels waiting, …): `count` gives a SELECT of
     the number (in the current property, for the current user), which the desk asks in one statement with
-    the others."""
+    the others. Past DESK_CAP it need not count on."""
 
     label: str
     count: Callable[[], sa.Select]

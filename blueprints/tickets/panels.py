@@ -8,6 +8,7 @@ from models import clock, db
 from models.calendar import WorkingCalendar
 from models.tickets import Ticket
 
+from ..shared.modules import DESK_CAP
 from ..shared.permissions import current_property, scoped
 from .search import TicketFilter, overdue_condition, visit_dues
 
@@ -55,5 +56,7 @@ def queue() -> dict:
 
 
 def owed() -> sa.Select:
-    """My first contacts not yet fed back to the customer."""
-    return sa.select(sa.func.count()).select_from(TicketFilter(mine=True).select().order_by(None).subquery())
+    """My first contacts not yet fed back to the customer, up to one past the desk's cap: at a million
+    tickets a colleague may owe thousands, which took 2.4 ms to count on every desk refresh."""
+    mine = TicketFilter(mine=True).select().order_by(None).limit(DESK_CAP + 1)
+    return sa.select(sa.func.count()).select_from(mine.subquery())

@@ -1,12 +1,13 @@
 """The dashboard: each role meets the panels its modules declare for it, with the demo's work in them."""
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
 
 from models import CalendarDay, Property, Role, UserRole, db
 from models.notifications import notify
+from models.tickets import Ticket, TicketCategory, TicketSource
 
 DESK = ["当前班次", "件包裹待领", "人在场内", "件首接待反馈"]
 PANELS = {
@@ -103,3 +104,16 @@ def test_the_header_counts_the_unread_notifications_of_the_property_worked_in(cl
     db.session.execute(sa.delete(UserRole).where(UserRole.user_id == user.id, UserRole.property_id == other.id))
     db.session.commit()
     assert _bell(client) == '通知 <span class="count">1</span>'
+
+
+def test_a_desk_count_past_99_shows_as_99_plus(client, make, prop, login_as):
+    desk = login_as(Role.LOBBY)
+    received = datetime(2026, 11, 18, 1, 0, tzinfo=timezone.utc)
+    for n in range(1, 101):
+        db.session.add(Ticket(property_id=prop.id, number=f"HY-TK-20261118-{n:04d}", source=TicketSource.PHONE,
+                              category=TicketCategory.REPAIR, description="报修", first_contact=desk,
+                              received_at=received))
+        if n in (99, 100):
+            db.session.commit()
+            panel = client.get("/journal/desk", headers={"HX-Request": "true"}).get_data(as_text=True)
+            assert f'<span class="stat">{"99" if n == 99 else "99+"}</span>件首接待反馈' in panel
