@@ -2,11 +2,16 @@
 plus 调休 make-up workdays. SLA clocks count in this time."""
 from __future__ import annotations
 
+import functools
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from .base import db
 from .org import CalendarDay, Property
@@ -20,14 +25,13 @@ class WorkingCalendar:
     zone: ZoneInfo
     starts_at: time
     ends_at: time
-    exceptions: dict[date, bool]  # day → is a workday, where it differs from Monday–Friday
+    exceptions: Mapping[date, bool]  # day → is a workday, where it differs from Monday–Friday
 
     @classmethod
     def of(cls, prop: Property) -> WorkingCalendar:
-        rows = db.session.execute(
-            sa.select(CalendarDay.day, CalendarDay.is_workday).where(CalendarDay.property_id == prop.id)
-        )
-        return cls(prop.zone, prop.work_starts_at, prop.work_ends_at, dict(rows.all()))
+        if db.session.autoflush:
+            db.session.flush()  # a calendar day changed in this session gives the property its new token
+        return cls(prop.zone, prop.work_starts_at, prop.work_ends_at, _exceptions(prop.id, prop.calendar_token))
 
     @property
     def day_length(self) -> timedelta:
@@ -78,3 +82,22 @@ class WorkingCalendar:
                 break
             total += min(closes, end_local) - opens
         return total
+
+
+@functools.lru_cache(maxsize=256)
+def _exceptions(property_id: int, token: str) -> Mapping[date, bool]:
+    """A property's calendar days, read once per process and calendar token (every list, dashboard and new
+    ticket asks for them; the token comes with the property, which the log-in loads)."""
+    rows = db.session.execute(
+        sa.select(CalendarDay.day, CalendarDay.is_workday).where(CalendarDay.property_id == property_id)
+    )
+    return MappingProxyType(dict(rows.all()))
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _new_calendar_token(session: Session, _context, _instances) -> None:
+    """Any calendar day added, changed or deleted gives its property a new token, in the same transaction."""
+    changed = {obj.property_id for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, CalendarDay)}
+    for property_id in changed:
+        if prop := session.get(Property, property_id):
+            prop.calendar_token = secrets.token_hex(16)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -26,6 +27,9 @@ class Property(Timestamped, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(40), default="Asia/Shanghai")
     work_starts_at: Mapped[time] = mapped_column(sa.Time, default=time(8, 30))
     work_ends_at: Mapped[time] = mapped_column(sa.Time, default=time(17, 30))
+    # A new random value whenever the property's calendar days change: each process keeps the days it
+    # read under this key (models/calendar.py), so every host sees a change with the property it loads.
+    calendar_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16), server_default="")
     active: Mapped[bool] = mapped_column(default=True)
 
     buildings: Mapped[list[Building]] = relationship(

@@ -3,9 +3,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from models import CalendarDay, Property, db
 from models.calendar import WorkingCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -68,3 +70,35 @@ def test_a_calendar_without_workdays_fails_clearly():
     never = WorkingCalendar(SH, time(8, 30), time(17, 30), {date(2026, 1, 1) + timedelta(d): False for d in range(3700)})
     with pytest.raises(ValueError, match="no working time"):
         never.add(datetime(2026, 1, 1, tzinfo=SH), timedelta(hours=1))
+
+
+def test_a_propertys_days_are_read_once_and_again_after_any_change_to_them(app, prop):
+    statements = []
+    sa.event.listen(db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+    saturday = date(2026, 11, 21)
+    assert not WorkingCalendar.of(prop).is_workday(saturday)
+    statements.clear()
+    assert not WorkingCalendar.of(prop).is_workday(saturday)
+    assert not [s for s in statements if "calendar_days" in s]  # kept by the process
+
+    day = CalendarDay(property_id=prop.id, day=saturday, is_workday=True, name="调休上班")
+    db.session.add(day)
+    assert WorkingCalendar.of(prop).is_workday(saturday)  # not yet committed: this session sees it
+    db.session.commit()
+    assert WorkingCalendar.of(prop).is_workday(saturday)
+    day.is_workday = False
+    db.session.commit()
+    assert not WorkingCalendar.of(prop).is_workday(saturday)
+    day.is_workday = True
+    db.session.commit()
+    db.session.delete(day)
+    db.session.commit()
+    assert not WorkingCalendar.of(prop).is_workday(saturday)
+
+    # Another host adds a day (and, through its own session, a new token): a request here loads the
+    # property afresh, with that token.
+    db.session.execute(sa.insert(CalendarDay).values(property_id=prop.id, day=saturday, is_workday=True, name=""))
+    db.session.execute(sa.update(Property).where(Property.id == prop.id).values(calendar_token="f" * 32))
+    db.session.commit()
+    db.session.expire(prop)
+    assert WorkingCalendar.of(prop).is_workday(saturday)
