@@ -1,4 +1,3 @@
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -23,7 +22,6 @@ def test_sqlite_runs_with_foreign_keys_and_wal(app):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
-@pytest.mark.one_database
 def test_the_calendar_token_is_added_to_properties_holding_data_each_its_own(tmp_path):
     """0022 on SQLite with foreign keys on: `properties` is referred to by every property-scoped table, so
     the column must be added in place, not by copying the table."""
