@@ -29,7 +29,9 @@ class Property(Timestamped, db.Model):
     work_ends_at: Mapped[time] = mapped_column(sa.Time, default=time(17, 30))
     # A new random value whenever the property's calendar days change: each process keeps the days it
     # read under this key (models/calendar.py), so every host sees a change with the property it loads.
-    calendar_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16), server_default="")
+    # Not audited: the days' own entries say what changed.
+    calendar_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16),
+                                                server_default="", info={"unaudited": True})
     active: Mapped[bool] = mapped_column(default=True)
 
     buildings: Mapped[list[Building]] = relationship(

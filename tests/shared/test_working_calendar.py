@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models import CalendarDay, Property, db
+from models.audit import AuditAction, AuditEntry
 from models.calendar import WorkingCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -102,3 +103,10 @@ def test_a_propertys_days_are_read_once_and_again_after_any_change_to_them(app, 
     db.session.commit()
     db.session.expire(prop)
     assert WorkingCalendar.of(prop).is_workday(saturday)
+
+
+def test_a_new_calendar_token_writes_no_audit_entry_of_its_own(app, prop):
+    db.session.add(CalendarDay(property_id=prop.id, day=date(2026, 11, 21), is_workday=True, name="调休上班"))
+    db.session.commit()
+    tables = db.session.scalars(sa.select(AuditEntry.table_name).where(AuditEntry.action == AuditAction.UPDATE)).all()
+    assert "properties" not in tables
