@@ -31,9 +31,9 @@ from blueprints.shared.request import CleanRequest
 from blueprints.shared.security import add_security_headers
 from blueprints.shared.storage import init_storage
 from blueprints.shared.transaction import commit_or_roll_back
-from models import LoginSession, Notification, User, UserRole, clock, db
+from models import LoginSession, User, UserRole, clock, db
 from models.base import render_migration_item
-from models.notifications import unread_count
+from models.notifications import unread, unread_count
 
 # The modules, in the order the menu, the dashboard's desk panel and the shift handover list them. Each
 # declares what it contributes in its package (`module = Module(...)`, see blueprints/shared/modules.py).
@@ -214,11 +214,8 @@ def _load_user(token: str) -> User | None:
     wanted = session.get("property_id") if has_request_context() else None  # else their first property
     here = wanted if wanted is not None else (
         sa.select(sa.func.min(UserRole.property_id)).where(UserRole.user_id == User.id).scalar_subquery())
-    unread = sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == User.id, Notification.property_id == here, Notification.read_at.is_(None)
-    ).scalar_subquery()
     row = db.session.execute(
-        sa.select(User, unread).join(LoginSession, LoginSession.user_id == User.id)
+        sa.select(User, unread(User.id, here).scalar_subquery()).join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token == token, LoginSession.ended_at.is_(None), User.active)
         .options(joinedload(User.roles).joinedload(UserRole.property))
     ).unique().one_or_none()

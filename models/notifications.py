@@ -29,9 +29,12 @@ def notify(user_ids, property_id: int, text: str, link: str = "") -> None:
         db.session.add(Notification(user_id=user_id, property_id=property_id, text=text, link=link))
 
 
-def unread_count(user_id: int, property_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user_id, Notification.property_id == property_id, Notification.read_at.is_(None)
-        )
+def unread(user_id, property_id) -> sa.Select:
+    """The count of a user's unread notifications in a property (each a value or an SQL expression)."""
+    return sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.property_id == property_id, Notification.read_at.is_(None)
     )
+
+
+def unread_count(user_id: int, property_id: int) -> int:
+    return db.session.scalar(unread(user_id, property_id))
