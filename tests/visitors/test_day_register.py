@@ -22,4 +22,5 @@ def test_sixty_visitors_fit_three_pages_under_the_header_on_each(app, client, de
             visit.signed_out_at = at + timedelta(minutes=45)
     client.login("desk")
     pdf = client.get(f"/visitors/day.pdf?date={prop.local_day(start).isoformat()}").data
-    assert_register_pages(pdf, tmp_path, header="证件号码", row=r"刘备\d\d", rows=60)
+    pages = assert_register_pages(pdf, tmp_path, header="证件号码", row=r"刘备\d\d", rows=60)
+    assert len(pages) == 3
