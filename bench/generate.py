@@ -257,9 +257,10 @@ def ticket_times(total: int, rng: random.Random, now: datetime, *, hour_weights:
         midnight = datetime.combine(day, time(), ZONE)
         # Today is only partly over: its receipts fall between midnight and an hour ago.
         hours = range(24) if day < days[-1] else range(max(1, (now - midnight).seconds // 3600))
-        seconds = sorted(
-            h * 3600 + rng.randrange(3600) for h in rng.choices(hours, hour_weights[:len(hours)], k=count)
-        )
+        weights = hour_weights[:len(hours)]
+        if not any(weights):  # just after midnight, today's hours so far are ones nobody comes in
+            weights = [1] * len(hours)
+        seconds = sorted(h * 3600 + rng.randrange(3600) for h in rng.choices(hours, weights, k=count))
         times.extend((day, (midnight + timedelta(seconds=s)).astimezone(timezone.utc)) for s in seconds)
     return times
 
