@@ -1,12 +1,13 @@
 """Fill a benchmark database: one property with ~200 units, their residents, a few staff,
-1,000,000 tickets over three years with their timelines (ticket_events), and 200,000 visitors over the
-same three years.
+1,000,000 tickets over three years with their timelines (ticket_events), 200,000 visitors, the lobby's
+parcels (bench/parcels.py) and the patrol rounds with their findings (bench/patrols.py) over the same
+three years.
 
 The schema comes from `flask db upgrade`; the organisation goes through the app's own services and
-models (so it looks like any property), the tickets, events and visitors are bulk-loaded with COPY on
-PostgreSQL and executemany on SQLite. Bulk rows bypass the ORM, so they write no audit entries. The
-visitors are their own step: a database whose property has its tickets but no visitors gets them
-without its tickets being made again.
+models (so it looks like any property), the tickets, events, visitors, parcels and patrols are
+bulk-loaded with COPY on PostgreSQL and executemany on SQLite. Bulk rows bypass the ORM, so they write no
+audit entries. Visitors, parcels and patrols are steps of their own: a database whose property has its
+tickets but not those gets them without its tickets being made again.
 
     python -m bench.generate [--tickets N] [--visitors N] [--fresh]      (DATABASE_URL as for the app)
 """
@@ -28,6 +29,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from blueprints.admin.services import create_property, import_official_calendar, year_has_official_data
+from blueprints.shared.storage import storage
 from models import Building, Property, Resident, ResidentRelation, Role, Unit, User, UserRole, db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,11 +105,14 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def generate(url: str, tickets: int, *, fresh: bool = False, visitors: int = VISITORS) -> None:
-    """Make sure `url` holds a migrated database with the benchmark property, `tickets` tickets and
-    `visitors` visitors (each step runs when its rows are missing)."""
+    """Make sure `url` holds a migrated database with the benchmark property, `tickets` tickets, `visitors`
+    visitors, its parcels and its patrols (each step runs when its rows are missing)."""
     prepare_database(url, fresh)
     upgrade(url)
-    from .visitors import load_visitors, visitors_there  # which build on this module's people and times
+    # These build on this module's people and times.
+    from .parcels import load_parcels, parcels_there
+    from .patrols import load_patrols, patrols_there
+    from .visitors import load_visitors, visitors_there
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SCHEMA_CHECK": False, "SECRET_KEY": "bench"})
     with app.app_context():
@@ -130,6 +135,20 @@ def generate(url: str, tickets: int, *, fresh: bool = False, visitors: int = VIS
             started = clock.monotonic()
             load_visitors(db.engine, visitors)
             print(f"{visitors:,} visitors in {clock.monotonic() - started:.0f} s")
+        present = parcels_there(db.engine)
+        if present:
+            print(f"bench parcels already there: {present:,} parcels")
+        else:
+            started = clock.monotonic()
+            made = load_parcels(db.engine, storage())
+            print(f"{made:,} parcels with their signatures in {clock.monotonic() - started:.0f} s")
+        present = patrols_there(db.engine)
+        if present:
+            print(f"bench patrol rounds already there: {present:,} rounds")
+        else:
+            started = clock.monotonic()
+            made = load_patrols(db.engine)
+            print(f"{made:,} patrol rounds with their results and findings in {clock.monotonic() - started:.0f} s")
 
 
 def url_label(url: str) -> str:
@@ -161,12 +180,16 @@ def upgrade(url: str) -> None:
 
 
 def filled(engine: sa.Engine) -> int | None:
-    """How many tickets the benchmark property has, or None when there is no such property yet."""
+    """How many tickets the ticket step made for the benchmark property (those raised from patrol findings,
+    one each, are the patrol step's), or None when there is no such property yet."""
     with engine.connect() as connection:
         property_id = connection.scalar(sa.text("SELECT id FROM properties WHERE code = :code"), {"code": PROPERTY_CODE})
         if property_id is None:
             return None
-        return connection.scalar(sa.text("SELECT count(*) FROM tickets WHERE property_id = :p"), {"p": property_id})
+        return connection.scalar(sa.text(
+            "SELECT (SELECT count(*) FROM tickets WHERE property_id = :p)"
+            " - (SELECT count(*) FROM patrol_findings WHERE property_id = :p)"
+        ), {"p": property_id})
 
 
 class Organisation:
@@ -401,12 +424,72 @@ def _copy_postgresql(engine: sa.Engine, rows) -> None:
 
 
 def _sqlite_value(value):
-    """What SQLAlchemy's SQLite dialect stores: naive UTC datetimes as text, booleans as 0/1."""
+    """What SQLAlchemy's SQLite dialect stores: naive UTC datetimes, dates and times as text, booleans as 0/1."""
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S.%f")
     if isinstance(value, bool):
         return int(value)
     return value
+
+
+def bulk_insert(connection: sa.Connection, table: str, columns: list[str], rows) -> None:
+    """`rows` (tuples in the order of `columns`; JSON as text) into `table`, in the connection's transaction:
+    COPY on PostgreSQL, executemany on SQLite. Ids given in the rows: `reset_ids` afterwards."""
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        driver.cursor().executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            (tuple(map(_sqlite_value, row)) for row in rows),
+        )
+
+
+def first_free_id(connection: sa.Connection, table: str) -> int:
+    return connection.scalar(sa.text(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))
+
+
+def reset_ids(connection: sa.Connection, *tables: str) -> None:
+    """After rows went in with their ids: PostgreSQL's sequences go on after the highest."""
+    if connection.dialect.name == "postgresql":
+        for table in tables:
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+
+
+def number_counters(connection: sa.Connection, property_id: int, form_type: str) -> dict[date, int]:
+    """The last number issued of `form_type` on each day (models/numbering.py's counters)."""
+    rows = connection.execute(sa.text(
+        "SELECT period, last_value FROM number_sequences WHERE property_id = :p AND form_type = :t"
+    ), {"p": property_id, "t": form_type})
+    return {datetime.strptime(period, "%Y%m%d").date(): last for period, last in rows}
+
+
+def save_number_counters(connection: sa.Connection, property_id: int, form_type: str,
+                         counters: dict[date, int]) -> None:
+    """Set the counters of `form_type` to the last numbers issued, as `next_number` would have left them."""
+    known = number_counters(connection, property_id, form_type)
+    changed, added = [], []
+    for day, last in sorted(counters.items()):
+        if known.get(day) != last:
+            (changed if day in known else added).append(
+                {"p": property_id, "t": form_type, "period": f"{day:%Y%m%d}", "last": last})
+    if changed:
+        connection.execute(sa.text(
+            "UPDATE number_sequences SET last_value = :last "
+            "WHERE property_id = :p AND form_type = :t AND period = :period"
+        ), changed)
+    if added:
+        connection.execute(sa.text(
+            "INSERT INTO number_sequences (property_id, form_type, period, last_value) VALUES (:p, :t, :period, :last)"
+        ), added)
 
 
 def _insert_sqlite(engine: sa.Engine, rows) -> None:
