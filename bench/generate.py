@@ -110,9 +110,9 @@ def generate(url: str, tickets: int, *, fresh: bool = False, visitors: int = VIS
     prepare_database(url, fresh)
     upgrade(url)
     # These build on this module's people and times.
-    from .parcels import load_parcels, parcels_there
-    from .patrols import load_patrols, patrols_there
-    from .visitors import load_visitors, visitors_there
+    from .parcels import load_parcels
+    from .patrols import load_patrols
+    from .visitors import load_visitors
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SCHEMA_CHECK": False, "SECRET_KEY": "bench"})
     with app.app_context():
@@ -128,28 +128,17 @@ def generate(url: str, tickets: int, *, fresh: bool = False, visitors: int = VIS
                   f"({clock.monotonic() - started:.0f} s)")
             load_tickets(db.engine, org, tickets)
             print(f"{tickets:,} tickets with their timelines in {clock.monotonic() - started:.0f} s")
-        present = visitors_there(db.engine)
-        if present:
-            print(f"bench visitors already there: {present:,} visitors")
-        elif visitors:
+        steps = [  # each when the property has none of its rows: (table, what it makes, make them)
+            ("visitors", "visitors", lambda: load_visitors(db.engine, visitors)),
+            ("parcels", "parcels with their signatures", lambda: load_parcels(db.engine, storage())),
+            ("patrol_rounds", "patrol rounds with their results and findings", lambda: load_patrols(db.engine)),
+        ]
+        for table, what, load in steps:
+            if present := bench_rows(db.engine, table):
+                print(f"bench {table} already there: {present:,}")
+                continue
             started = clock.monotonic()
-            load_visitors(db.engine, visitors)
-            print(f"{visitors:,} visitors in {clock.monotonic() - started:.0f} s")
-        present = parcels_there(db.engine)
-        if present:
-            print(f"bench parcels already there: {present:,} parcels")
-        else:
-            started = clock.monotonic()
-            made = load_parcels(db.engine, storage())
-            print(f"{made:,} parcels with their signatures in {clock.monotonic() - started:.0f} s")
-        present = patrols_there(db.engine)
-        if present:
-            print(f"bench patrol rounds already there: {present:,} rounds")
-        else:
-            started = clock.monotonic()
-            made = load_patrols(db.engine)
-            print(f"{made:,} patrol rounds with their results and findings in {clock.monotonic() - started:.0f} s")
-
+            print(f"{load():,} {what} in {clock.monotonic() - started:.0f} s")
 
 def url_label(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
@@ -177,6 +166,15 @@ def prepare_database(url: str, fresh: bool) -> None:
 def upgrade(url: str) -> None:
     env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "app", "FLASK_SECRET_KEY": "bench"}
     subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+
+
+def bench_rows(engine: sa.Engine, table: str) -> int:
+    """How many rows of `table` the benchmark property has."""
+    with engine.connect() as connection:
+        return connection.scalar(sa.text(
+            f"SELECT count(*) FROM {table} JOIN properties ON properties.id = {table}.property_id "
+            "WHERE properties.code = :code"
+        ), {"code": PROPERTY_CODE})
 
 
 def filled(engine: sa.Engine) -> int | None:

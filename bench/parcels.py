@@ -72,14 +72,6 @@ ATTACHMENT_COLUMNS = [
 ]
 
 
-def parcels_there(engine: sa.Engine) -> int:
-    with engine.connect() as connection:
-        return connection.scalar(sa.text(
-            "SELECT count(*) FROM parcels JOIN properties ON properties.id = parcels.property_id "
-            "WHERE properties.code = :code"
-        ), {"code": PROPERTY_CODE})
-
-
 def tracking_number(carrier: str, rng: random.Random) -> str:
     """A number as the carrier prints it (and the form keeps it: no blanks): SF1412345678901, 78…, JDVA…"""
     prefix, then, digits = TRACKING[carrier]

@@ -107,14 +107,6 @@ FINDING_COLUMNS = ["id", "property_id", "checkpoint_id", "result_id", "ticket_id
 EVENT_ORDER = {"registered": 0, "dispatched": 1, "accepted": 2, "note": 3, "done": 4, "closed": 5}
 
 
-def patrols_there(engine: sa.Engine) -> int:
-    with engine.connect() as connection:
-        return connection.scalar(sa.text(
-            "SELECT count(*) FROM patrol_rounds JOIN properties ON properties.id = patrol_rounds.property_id "
-            "WHERE properties.code = :code"
-        ), {"code": PROPERTY_CODE})
-
-
 def cron_tick(after: datetime) -> datetime:
     """When the quarter-hourly `flask patrols-schedule` first runs at or after `after`."""
     quarter = after.replace(minute=after.minute - after.minute % 15, second=5, microsecond=0)

@@ -12,7 +12,9 @@ from stdnum.cn import ric
 
 from models.org import name_initials
 
-from .generate import GIVEN, PROPERTY_CODE, PURGE_HOUR, RETENTION_DAYS, SEED, STAFF, SURNAMES, ZONE, _sqlite_value, ticket_times
+from .generate import (
+    GIVEN, PROPERTY_CODE, PURGE_HOUR, RETENTION_DAYS, SEED, STAFF, SURNAMES, ZONE, bulk_insert, reset_ids, ticket_times,
+)
 
 # Visitors: who comes to the lobby, by purpose: (share, share with a pass card, minutes they stay: low,
 # high, most often). Couriers and workers are often written down as 王师傅.
@@ -39,14 +41,6 @@ VISITOR_COLUMNS = [
     "host_name", "purpose", "party_size", "plate", "pass_no", "note", "signed_in_at", "signed_in_by_id",
     "signed_out_at", "signed_out_by_id", "expected_guest_id", "alert", "anonymised_at", "created_at", "updated_at",
 ]
-
-
-def visitors_there(engine: sa.Engine) -> int:
-    with engine.connect() as connection:
-        return connection.scalar(sa.text(
-            "SELECT count(*) FROM visitors JOIN properties ON properties.id = visitors.property_id "
-            "WHERE properties.code = :code"
-        ), {"code": PROPERTY_CODE})
 
 
 def resident_id(rng: random.Random) -> str:
@@ -129,7 +123,7 @@ def build_visitors(property_id: int, units: list[int], residents: dict[int, list
         )
 
 
-def load_visitors(engine: sa.Engine, total: int) -> None:
+def load_visitors(engine: sa.Engine, total: int) -> int:
     """The bench property's visitors, bulk-loaded past the ORM (COPY / executemany), then analyzed."""
     with engine.connect() as connection:
         property_id = connection.scalar(sa.text("SELECT id FROM properties WHERE code = :code"), {"code": PROPERTY_CODE})
@@ -145,29 +139,9 @@ def load_visitors(engine: sa.Engine, total: int) -> None:
             .bindparams(sa.bindparam("names", expanding=True)), {"names": lobby}
         ))
     rows = build_visitors(property_id, units, residents, desk, total)
-    if engine.dialect.name == "postgresql":
-        connection = engine.raw_connection()
-        try:
-            with connection.cursor() as cursor:
-                with cursor.copy(f"COPY visitors ({', '.join(VISITOR_COLUMNS)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                cursor.execute("SELECT setval(pg_get_serial_sequence('visitors', 'id'), (SELECT max(id) FROM visitors))")
-            connection.commit()
-        finally:
-            connection.close()
-    else:
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute("BEGIN")
-            cursor.executemany(
-                f"INSERT INTO visitors ({', '.join(VISITOR_COLUMNS)}) VALUES ({', '.join('?' * len(VISITOR_COLUMNS))})",
-                (tuple(map(_sqlite_value, row)) for row in rows),
-            )
-            cursor.execute("COMMIT")
-        finally:
-            connection.close()
+    with engine.begin() as connection:
+        bulk_insert(connection, "visitors", VISITOR_COLUMNS, rows)
+        reset_ids(connection, "visitors")
     started = clock.monotonic()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -176,3 +150,4 @@ def load_visitors(engine: sa.Engine, total: int) -> None:
         with engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE visitors")
     print(f"visitors analyzed in {clock.monotonic() - started:.0f} s")
+    return total
