@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import PropertyScoped, Timestamped, UTCDateTime, arrived_late, db
 from .clock import now
 from .enums import LabelledEnum, enum_type
-from .org import Department, Unit, mask_phone, name_initials
+from .org import Department, Property, Unit, mask_phone, name_initials
 from .users import User
 
 
@@ -489,11 +489,12 @@ class TicketSettings(db.Model):
     )
 
     @classmethod
-    def of(cls, property_id: int) -> TicketSettings:
-        """The property's settings; the defaults when an admin has not changed any."""
-        found = db.session.scalar(sa.select(cls).where(cls.property_id == property_id))
+    def of(cls, prop: Property) -> TicketSettings:
+        """The property's settings (the log-in loads them with the property); the defaults, not yet saved,
+        when an admin has not changed any."""
+        found = prop.ticket_settings
         if found is None:
-            found = cls(property_id=property_id)
+            found = cls(property_id=prop.id)
             for column in cls.__table__.columns:
                 if column.default is not None and getattr(found, column.key) is None:
                     setattr(found, column.key, column.default.arg)

@@ -121,7 +121,7 @@ def visit(ticket_id: int):
             satisfaction=Satisfaction(form.satisfaction.data),
             remarks=form.remarks.data or "", visited_at=clock.now(), visitor=current_user,
         )
-        ticket.record_visit(record, current_user, TicketSettings.of(ticket.property_id).rework_hours)
+        ticket.record_visit(record, current_user, TicketSettings.of(current_property()).rework_hours)
 
     return _perform(ticket_id, VisitForm, visit, done_message=_("已记录回访"))
 

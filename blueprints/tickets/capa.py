@@ -49,7 +49,7 @@ def capa_detail(capa_id: int):
 @require("tickets.settings")
 def settings():
     """Per-property SLA times, return-visit rates and repeat window (defaults from seed 003)."""
-    current = TicketSettings.of(current_property().id)
+    current = TicketSettings.of(current_property())
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
         form.populate_obj(current)

@@ -148,7 +148,7 @@ def visit_dues(prop, calendar, tickets) -> dict[int, datetime]:
     owed = [t for t in tickets if t.status is TicketStatus.FED_BACK and t.visit_required]
     if not owed:
         return {}
-    within = TicketSettings.of(prop.id).visit_within_days
+    within = TicketSettings.of(prop).visit_within_days
     return {t.id: calendar.add_workdays(t.fed_back_at, within) for t in owed}
 
 

@@ -64,7 +64,7 @@ def create_ticket(
     The one way tickets are made: by the register form, from a journal check, from a patrol finding.
     """
     calendar = WorkingCalendar.of(prop)
-    settings = TicketSettings.of(prop.id)
+    settings = TicketSettings.of(prop)
     number = next_number(prop, "TK", received_at)
     ticket = Ticket(
         property_id=prop.id,

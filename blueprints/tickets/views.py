@@ -3,6 +3,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from models import Department, DepartmentKind, Resident, Role, clock, db
 from models.attachments import attachments_of
@@ -79,6 +80,7 @@ def new():
         return redirect(url_for("tickets.detail", ticket_id=ticket.id))
     recent = db.session.scalars(
         scoped(Ticket).where(Ticket.first_contact_id == current_user.id).order_by(Ticket.id.desc()).limit(5)
+        .options(joinedload(Ticket.unit))
     ).all()
     status = INVALID if request.method == "POST" else 200
     return render("tickets/new.html", form=form, recent=recent, TicketCategory=TicketCategory, status=status)

@@ -1,10 +1,8 @@
 """The 客户信息统计表 of a month, quarter, half-year and year: counts, 环比/同比, return visits, Excel and PDF."""
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 
 from blueprints.reports.periods import Period
 from blueprints.reports.stats import ticket_report
@@ -13,6 +11,7 @@ from models.tickets import Satisfaction, Ticket, TicketCategory, TicketVisit
 
 from ..conftest import TEST_NOW
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_fonts, pdf_text
+from ..sql import recorded_statements
 from ..xlsx import xlsx_rows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -106,20 +105,6 @@ def test_a_year_counts_by_category_and_month(prop, boundaries):
     assert by_month == {1: 1, 2: 0, 3: 0, 4: 0, 5: 0, 6: 1, 7: 1, 8: 0, 9: 1, 10: 1, 11: 0, 12: 1}
 
 
-@contextmanager
-def counted_statements():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 @pytest.mark.parametrize("key, months", [
     ("2026-11", 3),  # November, October, November 2025: not the ten months between
     ("2026-Q4", 9),
@@ -129,7 +114,7 @@ def counted_statements():
 def test_a_report_reads_each_month_it_compares_in_one_grouped_pass_and_the_visits_in_another(prop, history, key,
                                                                                            months):
     prop.zone  # the property loaded and the connection open before counting
-    with counted_statements() as statements:
+    with recorded_statements() as statements:
         report = ticket_report(prop, Period.parse(key))
     assert len(statements) == months + 1, statements
     assert report.current.by_category[TicketCategory.REPAIR] == 4 + (2 if key != "2026-11" else 0)

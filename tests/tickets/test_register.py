@@ -8,6 +8,7 @@ from models import Attachment, AuditAction, AuditEntry, Role, db
 from models.tickets import Nature, Severity, Ticket, TicketEvent, TicketStatus
 
 from ..pdf import pdf_text
+from ..sql import recorded_statements
 
 
 def photo_bytes(size=(2400, 1800), fmt="JPEG") -> bytes:
@@ -166,3 +167,16 @@ def test_a_ticket_of_another_property_is_404(client, make, prop, login_as):
     login_as(Role.SUPERVISOR)
     assert client.get(f"/tickets/{ticket.id}").status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(TicketEvent.id))) == 0
+
+
+def test_the_form_lists_my_last_tickets_with_their_units_in_one_query(client, make, prop, login_as):
+    login_as(Role.LOBBY)
+    for room in ("1501", "1502", "1503"):
+        make.resident(make.unit(prop, "3", room), "张三", phone="13812345678")
+        assert client.post_form("/tickets/new", _repair(unit_text=f"3-{room}")).status_code == 302
+    db.session.commit()
+    db.session.expunge_all()
+    with recorded_statements() as statements:
+        page = client.get("/tickets/new").get_data(as_text=True)
+    assert all(f"3-{room}" in page for room in ("1501", "1502", "1503"))
+    assert not [s for s in statements if s.lstrip().startswith("SELECT units.")]

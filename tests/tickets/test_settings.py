@@ -2,6 +2,7 @@ from models import Role, db
 from models.tickets import TicketSettings
 from models.calendar import WorkingCalendar
 
+from ..sql import recorded_statements
 from .helpers import register_repair
 
 
@@ -15,12 +16,20 @@ def test_admin_changes_sla_times_used_by_new_tickets(client, make, prop, login_a
     make.user("desk", {prop: [Role.LOBBY]})
     response = client.post_form("/tickets/settings", _settings_form(other_reply_days=2, other_resolve_days=5))
     assert response.status_code == 302
-    assert TicketSettings.of(prop.id).other_resolve_days == 5
+    assert TicketSettings.of(prop).other_resolve_days == 5
     client.post_form("/logout")
     client.login("desk")
     ticket = register_repair(client)
     calendar = WorkingCalendar.of(prop)
     assert calendar.between(ticket.received_at, ticket.resolve_due_at) == 5 * calendar.day_length
+
+
+def test_a_new_ticket_reads_the_settings_loaded_with_the_log_in(client, prop, login_as):
+    login_as(Role.LOBBY)
+    with recorded_statements() as statements:
+        register_repair(client)
+    reads = [s for s in statements if "ticket_settings" in s]
+    assert reads and all("login_sessions" in s for s in reads)  # each request's log-in, none of their own
 
 
 def test_out_of_range_settings_are_refused_in_chinese(client, prop, login_as):

@@ -171,7 +171,7 @@ def test_the_return_visit_draw_is_repeatable_and_matches_the_rates():
 
 
 def test_complaints_are_always_visited_and_others_follow_the_property_rate(client, make, prop, people):
-    settings = TicketSettings.of(prop.id)
+    settings = TicketSettings.of(prop)
     settings.other_visit_percent = 0
     db.session.add(settings)
     db.session.commit()
@@ -276,7 +276,7 @@ def test_tickets_owed_a_return_visit_are_listed_with_their_deadline(client, prop
         step(client, ticket, "feed_back", {"note": "已告知业主"})
     step(client, visited, "visit", {"method": "phone", "satisfaction": "satisfied"})
     db.session.refresh(waiting)
-    due = WorkingCalendar.of(prop).add_workdays(waiting.fed_back_at, TicketSettings.of(prop.id).visit_within_days)
+    due = WorkingCalendar.of(prop).add_workdays(waiting.fed_back_at, TicketSettings.of(prop).visit_within_days)
     due_text = due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
 
     page = client.get("/tickets/?visits=1").get_data(as_text=True)
