@@ -2,6 +2,7 @@
 plus 调休 make-up workdays. SLA clocks count in this time."""
 from __future__ import annotations
 
+import bisect
 import functools
 import secrets
 from collections.abc import Mapping
@@ -72,16 +73,40 @@ class WorkingCalendar:
         return self.add(start, self.day_length * days)
 
     def between(self, start: datetime, end: datetime) -> timedelta:
-        """Working time from `start` to `end` (zero when `end` is earlier)."""
-        total = timedelta()
+        """Working time from `start` to `end` (zero when `end` is earlier): the two ends' days, and the whole
+        working days between them counted, not walked (an SLA clock may run for years on an old ticket)."""
         if end <= start:
-            return total
-        end_local = end.astimezone(self.zone)
-        for opens, closes in self._working_intervals(start):
-            if opens >= end_local:
-                break
-            total += min(closes, end_local) - opens
-        return total
+            return timedelta()
+        start, end = start.astimezone(self.zone), end.astimezone(self.zone)
+        first, last = start.date(), end.date()
+        if first == last:
+            return self._worked(first, start, end)
+        whole = self.workdays(first + timedelta(days=1), last)
+        return self._worked(first, start, end) + self.day_length * whole + self._worked(last, start, end)
+
+    def workdays(self, first: date, last: date) -> int:
+        """How many workdays from `first` up to, not including, `last`."""
+        weeks, rest = divmod((last - first).days, 7)
+        weekdays = weeks * 5 + sum((first.weekday() + i) % 7 < 5 for i in range(rest))
+        days, changes = self._changes
+        return weekdays + changes[bisect.bisect_left(days, last)] - changes[bisect.bisect_left(days, first)]
+
+    @functools.cached_property
+    def _changes(self) -> tuple[list[date], list[int]]:
+        """The exception days in order, and before each the sum of what they change (+1 a make-up workday,
+        −1 a holiday on a weekday), so that a range's changes are a difference of two sums."""
+        days = sorted(day for day, workday in self.exceptions.items() if workday != (day.weekday() < 5))
+        changes = [0]
+        for day in days:
+            changes.append(changes[-1] + (1 if self.exceptions[day] else -1))
+        return days, changes
+
+    def _worked(self, day: date, start: datetime, end: datetime) -> timedelta:
+        """Working time on `day` between `start` and `end`."""
+        if not self.is_workday(day):
+            return timedelta()
+        opens, closes = self._hours(day)
+        return max(min(closes, end) - max(opens, start), timedelta())
 
 
 @functools.lru_cache(maxsize=256)

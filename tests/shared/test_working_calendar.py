@@ -110,3 +110,36 @@ def test_a_new_calendar_token_writes_no_audit_entry_of_its_own(app, prop):
     db.session.commit()
     tables = db.session.scalars(sa.select(AuditEntry.table_name).where(AuditEntry.action == AuditAction.UPDATE)).all()
     assert "properties" not in tables
+
+
+def walked(calendar: WorkingCalendar, start: datetime, end: datetime) -> timedelta:
+    """Working time from `start` to `end`, day by day."""
+    total, day = timedelta(), start.date()
+    while day <= end.date():
+        if calendar.is_workday(day):
+            opens, closes = datetime.combine(day, calendar.starts_at, SH), datetime.combine(day, calendar.ends_at, SH)
+            total += max(min(closes, end) - max(opens, start), timedelta())
+        day += timedelta(days=1)
+    return total
+
+
+# Holidays and make-up days before, inside and after the spans; exceptions the weekday agrees with.
+LONG = WorkingCalendar(SH, time(8, 30), time(17, 30), EXCEPTIONS | {
+    date(2026, 1, 1): False, date(2026, 2, 14): True, date(2027, 2, 12): False, date(2026, 3, 4): True,
+    date(2025, 12, 6): False,
+})
+
+
+@given(
+    st.datetimes(datetime(2025, 6, 1), datetime(2027, 6, 30)).map(lambda d: d.replace(tzinfo=SH)),
+    st.integers(-60 * 24, 60 * 24 * 800).map(lambda m: timedelta(minutes=m)),
+)
+def test_between_counts_long_spans_as_walking_the_days_does(start, length):
+    assert LONG.between(start, start + length) == walked(LONG, start, start + length)
+
+
+def test_between_starting_or_ending_on_a_holiday_or_a_make_up_day():
+    moments = [at(day, hh) for day in range(1, 13) for hh in (7, 12, 20)] + [datetime(2026, 9, 30, 12, tzinfo=SH)]
+    for start in moments:
+        for end in moments:
+            assert LONG.between(start, end) == walked(LONG, start, end), (start, end)
