@@ -17,5 +17,5 @@ module = Module(
         "archive.print": grant(_l("打印业户档案卡"), A, S),
     },
     nav=[NavItem(_l("业户档案"), "archive.units", "archive.view", "/archive")],
-    panels=[Panel("archive/_panel.html", panels.look_up, permission="archive.view", order=10)],
+    panels=[Panel("archive/_panel.html", permission="archive.view", order=10, counts=panels.counts)],
 )

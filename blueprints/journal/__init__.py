@@ -21,7 +21,7 @@ module = Module(
         "passes.approve": grant(_l("批准欠费户放行"), S),
     },
     nav=[NavItem(_l("值班"), "journal.index", "journal.view", "/journal", _l("前台"))],
-    panels=[Panel("journal/_desk.html", desk.desk, permission="journal.view", order=30)],
+    panels=[Panel("journal/_desk.html", desk.desk, permission="journal.view", order=30, counts=desk.counts)],
     handover=[sources.held_items],
     attachments={"journal_events": "journal.view"},
     demo=demo.demo,

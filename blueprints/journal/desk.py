@@ -6,28 +6,33 @@ from models import db
 from models.journal import Shift, ShiftStatus
 
 from ..shared.htmx import render
-from ..shared.modules import DESK_CAP, DeskStat, platform
+from ..shared.modules import DESK_CAP, DeskStat, count_together, platform
 from ..shared.permissions import can, require, scoped
 from . import bp
 
 
-def desk() -> dict:
+def counts() -> dict[str, sa.Select]:
+    """The modules' desk counts the user may see, by their place on the panel."""
+    return {str(n): stat.count() for n, stat in enumerate(_stats())}
+
+
+def desk(numbers: dict[str, int] | None = None) -> dict:
+    """The panel; its counts as the dashboard asked them with its other cards' (or asked here, on a refresh)."""
+    stats = _stats()
+    numbers = numbers if numbers is not None else count_together([counts()])[0]
     my_shift = db.session.scalar(
         scoped(Shift).where(Shift.staff_id == current_user.id, Shift.status != ShiftStatus.CLOSED)
     )
     return {
         "my_shift": my_shift,
-        "stats": _counted([stat for stat in platform().desk if can(stat.permission)]),
+        "stats": [(stat, numbers[str(n)]) for n, stat in enumerate(stats)],
         "actions": [action for action in platform().actions if can(action.permission)],
         "cap": DESK_CAP,
     }
 
 
-def _counted(stats: list[DeskStat]) -> list[tuple[DeskStat, int]]:
-    """Each stat with its number, all asked in one statement."""
-    if not stats:
-        return []
-    return list(zip(stats, db.session.execute(sa.select(*(stat.count().scalar_subquery() for stat in stats))).one()))
+def _stats() -> list[DeskStat]:
+    return [stat for stat in platform().desk if can(stat.permission)]
 
 
 @bp.get("/desk")

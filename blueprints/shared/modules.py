@@ -16,6 +16,7 @@ import click
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app
 
+from models.base import db
 from models.users import Role
 
 if TYPE_CHECKING:
@@ -51,13 +52,24 @@ class NavItem:
 @dataclass(frozen=True)
 class Panel:
     """A card on the dashboard, shown to users holding any of `roles` (or `permission`) in the current
-    property. `context()` is called only when it is shown; `order` places it among the other modules'."""
+    property. `context()` is called only when it is shown; `order` places it among the other modules'.
+
+    A card that shows numbers declares them as `counts()`: name → a SELECT of one number. The dashboard asks
+    every shown card's numbers in one statement and passes a card its own as `context(numbers)`."""
 
     template: str
-    context: Callable[[], dict] = dict
+    context: Callable[..., dict] = dict
     roles: frozenset[Role] = frozenset(Role)
     permission: str | None = None
     order: int = 50
+    counts: Callable[[], dict[str, sa.Select]] | None = None
+
+
+def count_together(groups: list[dict[str, sa.Select]]) -> list[dict[str, int]]:
+    """Each group's numbers (each SELECT gives one), all asked in one statement."""
+    selects = [select.scalar_subquery() for group in groups for select in group.values()]
+    values = iter(db.session.execute(sa.select(*selects)).one() if selects else ())
+    return [{name: next(values) for name in group} for group in groups]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from models import CalendarDay, Property, Role, UserRole, db
+from models import CalendarDay, Property, Resident, Role, Unit, User, UserRole, db
 from models.notifications import notify
 from models.tickets import Ticket, TicketCategory, TicketSource
+
+from ..sql import recorded_statements
 
 DESK = ["当前班次", "件包裹待领", "人在场内", "件首接待反馈"]
 PANELS = {
@@ -42,6 +44,19 @@ def test_the_desk_panel_counts_what_is_waiting_and_refreshes_alone(client, demo)
     assert '<span class="stat">5</span>条包裹通知待发' in panel  # and the residents still to be told
     assert '<span class="stat">1</span>人在场内' in panel  # and its visitor
     assert "来访登记" in panel and "包裹登记" in panel and "登记报事" in panel
+
+
+def test_the_dashboard_asks_the_numbers_of_all_its_cards_in_one_statement(client, demo):
+    client.login("lobby", "frontdesk")
+    with recorded_statements() as statements:
+        page = client.get("/dashboard").get_data(as_text=True)
+    counts = [s for s in statements if "count(" in s and "login_sessions" not in s]
+    assert len(counts) == 1 and "FROM units" in counts[0] and "FROM parcels" in counts[0]
+    here = db.session.scalar(sa.select(sa.func.min(UserRole.property_id)).join(User).where(User.username == "lobby"))
+    units, residents = (db.session.scalar(sa.select(sa.func.count(model.id)).where(model.property_id == here))
+                        for model in (Unit, Resident))
+    assert f"在管 {units} 户，登记住户 {residents} 人" in page
+    assert '<span class="stat">7</span>件包裹待领' in page and '<span class="stat">1</span>人在场内' in page
 
 
 def test_the_concierge_sees_todays_rounds_from_the_schedules(client, demo):
