@@ -23,7 +23,7 @@ from blueprints.shared import i18n, localtime
 from blueprints.shared.extensions import csrf, init_babel, login_manager, migrate
 from blueprints.shared.htmx import add_vary_header
 from blueprints.shared.lists import row_url
-from blueprints.shared.modules import install
+from blueprints.shared.modules import install, platform
 from blueprints.shared.navigation import visible_nav
 from blueprints.shared.offline import keep_offline, mark_offline_page, new_idempotency_key
 from blueprints.shared.permissions import can, current_property
@@ -31,7 +31,7 @@ from blueprints.shared.request import CleanRequest
 from blueprints.shared.security import add_security_headers
 from blueprints.shared.storage import init_storage
 from blueprints.shared.transaction import commit_or_roll_back
-from models import LoginSession, Property, User, UserRole, clock, db
+from models import LoginSession, User, UserRole, clock, db
 from models.base import render_migration_item
 from models.notifications import unread, unread_count
 
@@ -210,15 +210,16 @@ def check_schema_is_current(app: Flask) -> None:
 def _load_user(token: str) -> User | None:
     """The user of a log-in still open; an ended one (log-out, new password, …) opens nothing. Every page
     asks for the user's roles and property (the menu, the permissions) and the header shows the unread
-    notifications of the property the session works in; the ticket settings (deadlines, return visits) come
-    with the property. All come with the user, in one query."""
+    notifications of the property the session works in; what the modules read of the property on most
+    pages comes with it (Module.property_loads). All come with the user, in one query."""
     wanted = session.get("property_id") if has_request_context() else None  # else their first property
     here = wanted if wanted is not None else (
         sa.select(sa.func.min(UserRole.property_id)).where(UserRole.user_id == User.id).scalar_subquery())
     row = db.session.execute(
         sa.select(User, unread(User.id, here).scalar_subquery()).join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token == token, LoginSession.ended_at.is_(None), User.active)
-        .options(joinedload(User.roles).joinedload(UserRole.property).joinedload(Property.ticket_settings))
+        .options(joinedload(User.roles).joinedload(UserRole.property).options(
+            *(joinedload(relation) for relation in platform().property_loads)))
     ).unique().one_or_none()
     if row is None:
         return None

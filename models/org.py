@@ -5,7 +5,6 @@ import re
 import secrets
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -15,9 +14,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import PropertyScoped, Timestamped, db
 from .enums import LabelledEnum, enum_type
-
-if TYPE_CHECKING:
-    from .tickets import TicketSettings
 
 
 class Property(Timestamped, db.Model):
@@ -44,8 +40,6 @@ class Property(Timestamped, db.Model):
     departments: Mapped[list[Department]] = relationship(
         back_populates="property", order_by="Department.id", cascade="all, delete-orphan"
     )
-    # Read through TicketSettings.of, which gives the defaults where this is None; loaded with the user.
-    ticket_settings: Mapped[TicketSettings | None] = relationship(viewonly=True)
 
     __table_args__ = (sa.CheckConstraint("work_starts_at < work_ends_at", name="work_hours_order"),)
 

@@ -521,6 +521,11 @@ class CapaStatus(LabelledEnum):
     VERIFIED = "verified", _l("已验证")
 
 
+# The property's settings, read through TicketSettings.of (the defaults where there are none); the tickets
+# module has the log-in load them with the property (Module.property_loads).
+Property.ticket_settings = relationship(TicketSettings, viewonly=True, uselist=False)
+
+
 class CorrectiveAction(PropertyScoped, Timestamped, db.Model):
     """纠正与预防措施实施表: raised when one unit repeats a complaint or a repair (seed 003 §3.4)."""
 

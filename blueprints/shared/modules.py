@@ -158,6 +158,9 @@ class Module:
     commands: list[click.Command] = field(default_factory=list)
     approvals: list[ApprovalKind] = field(default_factory=list)
     unit_records: list[UnitRecord] = field(default_factory=list)
+    # Relationships of Property that most of the module's pages read, loaded with the property at log-in
+    # (one query for the user, the roles and the property): the tickets' settings.
+    property_loads: list[Any] = field(default_factory=list)
 
 
 class DeclarationError(RuntimeError):
@@ -228,6 +231,10 @@ class Platform:
     @property
     def unit_records(self) -> list[UnitRecord]:
         return self._all("unit_records")
+
+    @property
+    def property_loads(self) -> list:
+        return self._all("property_loads")
 
     @property
     def handover_sources(self) -> list[Callable]:

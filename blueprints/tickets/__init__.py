@@ -2,6 +2,8 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from models.org import Property
+
 from ..shared.modules import AdminLink, DeskStat, Module, NavItem, Panel, QuickAction, Setting, grant
 from ..shared.permissions import A, C, D, L, S
 
@@ -39,6 +41,7 @@ module = Module(
         "caller_phone": _l("联系电话"),
     },
     number_codes={"TK": _l("报事"), "CA": _l("纠正与预防措施")},
+    property_loads=[Property.ticket_settings],
     settings={
         "TICKETS_DUPLICATE_HOURS": Setting(4, "hours within which the same unit, category and a similar text is "
                                               "taken for a likely duplicate, warned of before saving"),
