@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -97,7 +98,7 @@ def users_of_current_property() -> list[User]:
         db.session.scalars(
             sa.select(User)
             .where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.property_id == current_property().id)))
-            .order_by(User.username)
+            .order_by(User.username).options(selectinload(User.roles))
         )
     )
 

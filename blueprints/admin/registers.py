@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from models import Building, Department, Resident, Unit, UserRole, db
 from models.audit import log_reveal
@@ -110,6 +111,7 @@ REGISTERS = [
             Column(_l("房屋数"), lambda b: len(b.units), numeric=True),
         ],
         filters=BuildingFilter,
+        load=lambda: [selectinload(Building.units)],
         clashes=_building_clashes,
         save=_save_building,
         blocks_delete=_building_blocks_delete,
@@ -126,6 +128,7 @@ REGISTERS = [
             Column(_l("欠费"), lambda u: _("是") if u.in_arrears else ""),
         ],
         filters=UnitFilter,
+        load=lambda: [joinedload(Unit.building)],
         clashes=_unit_clashes,
         save=_save_unit,
         blocks_delete=_unit_blocks_delete,
@@ -141,6 +144,7 @@ REGISTERS = [
             Column(_l("电话"), lambda r: r.phone_masked),
         ],
         filters=ResidentFilter,
+        load=lambda: [joinedload(Resident.unit)],
         exportable=True,
         clashes=_resident_clashes,
         save=_save_resident,
@@ -158,6 +162,7 @@ REGISTERS = [
             Column(_l("负责人"), lambda d: d.lead.display_name if d.lead else ""),
         ],
         filters=DepartmentFilter,
+        load=lambda: [joinedload(Department.lead)],
         clashes=_department_clashes,
         blocks_delete=_department_blocks_delete,
     ),

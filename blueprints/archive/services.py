@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from models import Building, Resident, Unit
 
@@ -17,7 +18,7 @@ class UnitFilter(ListFilter):
     building: int | None = None
 
     def select(self) -> sa.Select:
-        return self.apply(search_units(self.q, self.building))
+        return self.apply(search_units(self.q, self.building)).options(selectinload(Unit.residents))
 
 
 def search_units(q: str = "", building_id: int | None = None) -> sa.Select:

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from models import Role, User, clock, db
 from models.attachments import attachments_of
@@ -24,10 +25,11 @@ from .services import JournalError, all_ok, check_to_ticket, confirm_handover, h
 @bp.get("/")
 @require("journal.view")
 def index():
+    people = (joinedload(Shift.staff), joinedload(Shift.incoming))
     on_duty = db.session.scalars(
-        scoped(Shift).where(Shift.status != ShiftStatus.CLOSED).order_by(Shift.post)
+        scoped(Shift).where(Shift.status != ShiftStatus.CLOSED).order_by(Shift.post).options(*people)
     ).all()
-    recent = db.session.scalars(scoped(Shift).order_by(Shift.opened_at.desc()).limit(30)).all()
+    recent = db.session.scalars(scoped(Shift).order_by(Shift.opened_at.desc()).limit(30).options(*people)).all()
     return render("journal/index.html", on_duty=on_duty, recent=recent, form=OpenShiftForm(post=_own_post()), Post=Post)
 
 

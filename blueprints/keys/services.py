@@ -263,7 +263,7 @@ class KeyFilter(ListFilter):
     params = {"key_class": "class"}
 
     def select(self) -> sa.Select:
-        return self.apply(scoped(Key).outerjoin(Key.unit).order_by(*REGISTER_ORDER))
+        return self.apply(scoped(Key).outerjoin(Key.unit).options(contains_eager(Key.unit)).order_by(*REGISTER_ORDER))
 
     def where(self, stmt: sa.Select) -> sa.Select:
         if self.key_class in {c.value for c in KeyClass}:

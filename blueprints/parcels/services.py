@@ -9,6 +9,7 @@ from itertools import groupby
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager
 
 from models import Property, Resident, ResidentRelation, Unit, User, clock, db
 from models.numbering import next_number
@@ -271,7 +272,8 @@ class ParcelFilter(ListFilter):
     def select(self) -> sa.Select:
         newest_first = self.status in ("picked_up", "returned", "all")
         received = Parcel.received_at.desc() if newest_first else Parcel.received_at
-        return self.apply(scoped(Parcel).join(Parcel.unit).order_by(received, Parcel.id))
+        return self.apply(
+            scoped(Parcel).join(Parcel.unit).options(contains_eager(Parcel.unit)).order_by(received, Parcel.id))
 
     def where(self, stmt: sa.Select) -> sa.Select:
         if self.status == "unclaimed":

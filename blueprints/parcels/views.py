@@ -3,7 +3,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import joinedload
 
 from models import Unit, clock, db
 from models.parcels import Carrier, Parcel, ParcelError, ParcelKind, ParcelStatus
@@ -55,8 +55,7 @@ EXPORT_COLUMNS = [
 @require("parcels.view")
 def export():
     """The list as filtered, every page of it."""
-    stmt = ParcelFilter.from_args(request.args).select().options(contains_eager(Parcel.unit))
-    return export_xlsx(_("包裹列表"), EXPORT_COLUMNS, stmt)
+    return export_xlsx(_("包裹列表"), EXPORT_COLUMNS, ParcelFilter.from_args(request.args).select())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -82,6 +81,7 @@ def new():
             return redirect(url_for("parcels.new"))
     recent = db.session.scalars(
         scoped(Parcel).where(Parcel.received_by_id == current_user.id).order_by(Parcel.id.desc()).limit(8)
+        .options(joinedload(Parcel.unit))
     ).all()
     status = INVALID if request.method == "POST" else 200
     return render("parcels/new.html", form=form, recent=recent, status=status)
@@ -222,12 +222,12 @@ def notices():
     start, end = prop.day_range(prop.local_day(clock.now()))
     waiting = db.session.scalars(
         scoped(ResidentMessage).where(ResidentMessage.status.in_(OPEN_STATUSES))
-        .order_by(ResidentMessage.created_at, ResidentMessage.id)
+        .order_by(ResidentMessage.created_at, ResidentMessage.id).options(joinedload(ResidentMessage.unit))
     ).all()
     handled = db.session.scalars(
         scoped(ResidentMessage).where(ResidentMessage.status.not_in(OPEN_STATUSES),
                                       ResidentMessage.handled_at >= start, ResidentMessage.handled_at < end)
-        .order_by(ResidentMessage.handled_at.desc(), ResidentMessage.id.desc())
+        .order_by(ResidentMessage.handled_at.desc(), ResidentMessage.id.desc()).options(joinedload(ResidentMessage.unit))
     ).all()
     return render("parcels/notices.html", waiting=waiting, handled=handled, form=NotifiedForm(formdata=None))
 

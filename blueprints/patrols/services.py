@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from models import Department, DepartmentKind, Property, User, db
 from models.patrols import (
@@ -348,7 +348,9 @@ def rounds_between(prop: Property, first: date, last: date) -> sa.Select:
     start, end = prop.day_range(first, last)
     return (sa.select(PatrolRound)
             .where(PatrolRound.property_id == prop.id, PatrolRound.scheduled_for >= start, PatrolRound.scheduled_for < end)
-            .order_by(PatrolRound.scheduled_for, PatrolRound.id))
+            .order_by(PatrolRound.scheduled_for, PatrolRound.id)
+            .options(*(joinedload(relation) for relation in (PatrolRound.route, PatrolRound.assignee,
+                                                               PatrolRound.started_by))))
 
 
 def open_findings_of(prop: Property) -> list[PatrolFinding]:

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from models import Resident, clock, db
@@ -253,7 +254,8 @@ class BookingFilter(ListFilter):
         first = (sa.select(sa.func.min(Occurrence.starts_at)).where(Occurrence.booking_id == Booking.id)
                  .correlate(Booking).scalar_subquery())
         order = first.desc() if self.status in ("all", "cancelled", "refused") else first
-        return self.apply(scoped(Booking).order_by(order, Booking.id))
+        return self.apply(scoped(Booking).order_by(order, Booking.id).options(
+            joinedload(Booking.unit), selectinload(Booking.occurrences)))
 
     def where(self, stmt: sa.Select) -> sa.Select:
         if self.status == "open":

@@ -51,6 +51,12 @@ class Register:
     per_page: int = 50
     # An Excel export of the list (all pages, filters in force), at /<name>.xlsx.
     exportable: bool = False
+    # Loader options for the relations the columns show, to load them with the rows:
+    # lambda: [joinedload(Resident.unit)] (called when a list is shown, once every model is mapped).
+    load: Callable[[], list] = list
+
+    def rows(self, filters: ListFilter) -> sa.Select:
+        return filters.apply(scoped(self.model)).options(*self.load())
 
 
 def add_register_views(bp: Blueprint, reg: Register) -> None:
@@ -59,12 +65,12 @@ def add_register_views(bp: Blueprint, reg: Register) -> None:
 
     def list_view():
         filters = reg.filters.from_args(request.args)
-        page = db.paginate(filters.apply(scoped(reg.model)), per_page=reg.per_page, error_out=False)
+        page = db.paginate(reg.rows(filters), per_page=reg.per_page, error_out=False)
         return render("shared/register_list.html", "results", reg=reg, page=page, filters=filters, endpoint=endpoint)
 
     def export_view():
         filters = reg.filters.from_args(request.args)
-        return export_xlsx(reg.title, reg.columns, filters.apply(scoped(reg.model)))
+        return export_xlsx(reg.title, reg.columns, reg.rows(filters))
 
     def edit_view(record_id: int | None = None):
         obj = get_or_404(reg.model, record_id) if record_id else None
