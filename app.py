@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import secrets
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Load, joinedload
 from flask import Flask, flash, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -218,8 +219,7 @@ def _load_user(token: str) -> User | None:
     row = db.session.execute(
         sa.select(User, unread(User.id, here).scalar_subquery()).join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token == token, LoginSession.ended_at.is_(None), User.active)
-        .options(joinedload(User.roles).joinedload(UserRole.property).options(
-            *(joinedload(relation) for relation in platform().property_loads)))
+        .options(_with_roles_and_property(tuple(platform().property_loads)))
     ).unique().one_or_none()
     if row is None:
         return None
@@ -227,6 +227,12 @@ def _load_user(token: str) -> User | None:
     user.login_token = token
     g.unread_notifications = (wanted if wanted is not None else min(user.property_ids(), default=None), count)
     return user
+
+
+@functools.cache
+def _with_roles_and_property(property_loads: tuple) -> Load:
+    """The loader options of the log-in's query, built once (SQLAlchemy's options take ~100 µs to build)."""
+    return joinedload(User.roles).joinedload(UserRole.property).options(*map(joinedload, property_loads))
 
 
 def _unread_notifications() -> int:

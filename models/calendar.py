@@ -32,7 +32,7 @@ class WorkingCalendar:
     def of(cls, prop: Property) -> WorkingCalendar:
         if db.session.autoflush:
             db.session.flush()  # a calendar day changed in this session gives the property its new token
-        return cls(prop.zone, prop.work_starts_at, prop.work_ends_at, _exceptions(prop.id, prop.calendar_token))
+        return _calendar(prop.id, prop.calendar_token, prop.timezone, prop.work_starts_at, prop.work_ends_at)
 
     @property
     def day_length(self) -> timedelta:
@@ -107,6 +107,13 @@ class WorkingCalendar:
             return timedelta()
         opens, closes = self._hours(day)
         return max(min(closes, end) - max(opens, start), timedelta())
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(property_id: int, token: str, zone: str, starts_at: time, ends_at: time) -> WorkingCalendar:
+    """One calendar object per process, property, token and working hours: what it works out once (the order
+    of its exceptions) serves every request."""
+    return WorkingCalendar(ZoneInfo(zone), starts_at, ends_at, _exceptions(property_id, token))
 
 
 @functools.lru_cache(maxsize=256)
