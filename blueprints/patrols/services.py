@@ -328,20 +328,17 @@ def finish_round(round_: PatrolRound, by: User, at: datetime, note: str) -> None
 
 
 def progress(rounds: list[PatrolRound]) -> dict[PatrolRound, tuple[int, int]]:
-    """(checkpoints recorded, checkpoints on the route) for each round, in two queries."""
+    """(checkpoints recorded, checkpoints on the route) for each round, in one query."""
     if not rounds:
         return {}
     saved = [r.id for r in rounds if r.id]  # the rounds the schedules want that cron has not made have none
-    done = dict(db.session.execute(
-        sa.select(PatrolResult.round_id, sa.func.count(PatrolResult.id))
-        .where(PatrolResult.round_id.in_(saved)).group_by(PatrolResult.round_id)
-    ).all()) if saved else {}
-    total = dict(db.session.execute(
-        sa.select(PatrolCheckpoint.route_id, sa.func.count(PatrolCheckpoint.id))
-        .where(PatrolCheckpoint.route_id.in_({r.route_id for r in rounds}), PatrolCheckpoint.active)
-        .group_by(PatrolCheckpoint.route_id)
-    ).all())
-    return {r: (done.get(r.id, 0), total.get(r.route_id, 0)) for r in rounds}
+    done = (sa.select(sa.literal("round"), PatrolResult.round_id, sa.func.count(PatrolResult.id))
+            .where(PatrolResult.round_id.in_(saved)).group_by(PatrolResult.round_id))
+    total = (sa.select(sa.literal("route"), PatrolCheckpoint.route_id, sa.func.count(PatrolCheckpoint.id))
+             .where(PatrolCheckpoint.route_id.in_({r.route_id for r in rounds}), PatrolCheckpoint.active)
+             .group_by(PatrolCheckpoint.route_id))
+    counts = {(of, key): n for of, key, n in db.session.execute(sa.union_all(done, total))}
+    return {r: (counts.get(("round", r.id), 0), counts.get(("route", r.route_id), 0)) for r in rounds}
 
 
 def rounds_between(prop: Property, first: date, last: date) -> sa.Select:
