@@ -355,4 +355,7 @@ def open_findings_of(prop: Property) -> list[PatrolFinding]:
         sa.select(PatrolFinding).join(PatrolFinding.ticket)
         .where(PatrolFinding.property_id == prop.id, PatrolFinding.status == FindingStatus.OPEN)
         .order_by(Ticket.received_at)
+        .options(contains_eager(PatrolFinding.ticket).joinedload(Ticket.department), joinedload(PatrolFinding.result),
+                 joinedload(PatrolFinding.checkpoint).options(joinedload(PatrolCheckpoint.route),
+                                                              joinedload(PatrolCheckpoint.building)))
     ))
