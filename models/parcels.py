@@ -82,6 +82,15 @@ class Parcel(PropertyScoped, Timestamped, db.Model):
             postgresql_where=sa.text("tracking_no <> ''"), sqlite_where=sa.text("tracking_no <> ''"),
         ),
         sa.Index("ix_parcels_property_status", "property_id", "status", "received_at"),
+        sa.Index("ix_parcels_property_received", "property_id", "received_at"),  # the 全部 tab, newest first
+        # The search box (LIKE '%…%' on these columns) on PostgreSQL: a pg_trgm GIN index (migration 0023);
+        # an empty partial one on SQLite, which has no trigram index, so that models and migrations agree.
+        sa.Index(
+            "ix_parcels_search_trgm", "number", "tracking_no", "recipient_name",
+            postgresql_using="gin",
+            postgresql_ops={"number": "gin_trgm_ops", "tracking_no": "gin_trgm_ops", "recipient_name": "gin_trgm_ops"},
+            sqlite_where=sa.false(),
+        ),
         sa.CheckConstraint("count >= 1", name="count_positive"),
         sa.CheckConstraint("(status = 'picked_up') = (picked_up_at IS NOT NULL)", name="picked_up_when_picked_up"),
         sa.CheckConstraint("status <> 'picked_up' OR signature_attachment_id IS NOT NULL", name="picked_up_signed"),

@@ -20,7 +20,7 @@ from models.resident_messages import MessageReason, MessageStatus, ResidentMessa
 from ..shared import messaging
 from ..shared.lists import ListFilter
 from ..shared.localtime import local
-from ..shared.permissions import scoped
+from ..shared.permissions import current_property, scoped
 from ..shared.signatures import SignatureField, save_signature
 from ..shared.units import unit_term
 
@@ -281,14 +281,21 @@ class ParcelFilter(ListFilter):
         elif self.status != "all":
             stmt = stmt.where(Parcel.status == ParcelStatus(self.status))
         if self.q:
-            # "3-1502", "3 1502" and "HY-3-1502" all find the unit; the rest searches as typed.
-            stmt = stmt.where(sa.or_(
-                Unit.archive_no.icontains(unit_term(self.q), autoescape=True),
-                Parcel.tracking_no.icontains(self.q.replace(" ", ""), autoescape=True),
-                Parcel.recipient_name.icontains(self.q, autoescape=True),
-                Parcel.number.icontains(self.q, autoescape=True),
-            ))
+            stmt = stmt.where(self._text_condition())
         return stmt
+
+    def _text_condition(self):
+        """"3-1502", "3 1502" and "HY-3-1502" all find the unit; the rest searches as typed. The units' ids
+        come first, so that every part of the OR is on the parcels' own indexes (ix_parcels_search_trgm)."""
+        units = db.session.scalars(sa.select(Unit.id).where(
+            Unit.property_id == current_property().id, Unit.archive_no.icontains(unit_term(self.q), autoescape=True)
+        )).all()
+        return sa.or_(
+            Parcel.tracking_no.icontains(self.q.replace(" ", ""), autoescape=True),
+            Parcel.recipient_name.icontains(self.q, autoescape=True),
+            Parcel.number.icontains(self.q, autoescape=True),
+            *([Parcel.unit_id.in_(units)] if units else []),
+        )
 
 
 def waiting_summary(property_id: int) -> dict[str, int]:

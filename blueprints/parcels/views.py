@@ -11,7 +11,7 @@ from models.resident_messages import OPEN_STATUSES, NotifiedVia, ResidentMessage
 
 from ..shared.htmx import INVALID, render
 from ..shared.messaging import MessageError, mark_notified
-from ..shared.lists import Column, export_xlsx
+from ..shared.lists import Column, UncountedPage, export_xlsx
 from ..shared.offline import client_time, offline_submit
 from ..shared.permissions import current_property, get_or_404, require, scoped
 from . import bp
@@ -26,7 +26,7 @@ from .services import (
 @require("parcels.view")
 def index():
     filters = ParcelFilter.from_args(request.args)
-    page = db.paginate(filters.select(), per_page=30, error_out=False)
+    page = UncountedPage.of(filters.select(), request.args.get("page", 1, type=int), per_page=30)
     return render(
         "parcels/index.html", "results", page=page, filters=filters, summary=waiting_summary(current_property().id),
         cutoff=unclaimed_cutoff(), days=unclaimed_days(), as_of=clock.now(),
@@ -227,7 +227,8 @@ def notices():
     handled = db.session.scalars(
         scoped(ResidentMessage).where(ResidentMessage.status.not_in(OPEN_STATUSES),
                                       ResidentMessage.handled_at >= start, ResidentMessage.handled_at < end)
-        .order_by(ResidentMessage.handled_at.desc(), ResidentMessage.id.desc()).options(joinedload(ResidentMessage.unit))
+        .order_by(ResidentMessage.handled_at.desc(), ResidentMessage.id.desc())
+        .options(joinedload(ResidentMessage.unit))
     ).all()
     return render("parcels/notices.html", waiting=waiting, handled=handled, form=NotifiedForm(formdata=None))
 

@@ -179,6 +179,34 @@ class ListPage(Pager):
         return self.page < self.pages
 
 
+@dataclass
+class UncountedPage(Pager):
+    """A page of a list that may hold hundreds of thousands of rows, with what the pager of
+    templates/_list.html needs, without counting the matches (over a million tickets the count cost more
+    than the page): one row past the page says whether there is a next one; the total is known (and
+    shown) only when the first page holds every match."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, stmt: sa.Select, page: int, per_page: int) -> UncountedPage:
+        page = max(page, 1)
+        rows = db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
+        return cls(rows[:per_page], page, per_page, len(rows) > per_page)
+
+    @property
+    def total(self) -> int | None:
+        return len(self.items) if self.page == 1 and not self.has_next else None
+
+    @property
+    def pages(self) -> int:
+        """The pages known to exist: this one and those before it, and the next when there is one."""
+        return self.page + self.has_next
+
+
 def export_xlsx(title: str, columns: Sequence[Column], rows: sa.Select) -> Response:
     """The rows of `rows` as an Excel download, "<title>-<today>.xlsx": a header of the columns' labels,
     then a row per record. Rows are written as they are fetched (openpyxl's write-only workbook keeps

@@ -13,7 +13,7 @@ from models import Role, Unit, clock, db
 from models.org import PINYIN_INITIALS
 from models.tickets import Ticket, TicketCategory, TicketSettings, TicketStatus, WORK_STATUSES
 
-from ..shared.lists import ListFilter, Pager
+from ..shared.lists import ListFilter, UncountedPage
 from ..shared.permissions import current_property, scoped
 
 
@@ -80,8 +80,8 @@ class TicketFilter(ListFilter):
             joinedload(Ticket.unit), joinedload(Ticket.first_contact, innerjoin=True), joinedload(Ticket.department)
         )
 
-    def page(self, number: int, per_page: int) -> TicketPage:
-        return TicketPage.of(self.shown(), max(number, 1), per_page)
+    def page(self, number: int, per_page: int) -> UncountedPage:
+        return UncountedPage.of(self.shown(), number, per_page)
 
     def _text_condition(self):
         q = self.q
@@ -114,32 +114,6 @@ class TicketFilter(ListFilter):
             if units:
                 conditions.append(Ticket.unit_id.in_(units))
         return sa.or_(*conditions)
-
-
-@dataclass
-class TicketPage(Pager):
-    """What the pager of templates/_list.html needs, without counting the matches: over a million tickets
-    the count cost more than the page. One row past the page says whether there is a next one; the
-    total is known (and shown) only when the first page holds every match."""
-
-    items: list[Ticket]
-    page: int
-    per_page: int
-    has_next: bool
-
-    @classmethod
-    def of(cls, stmt: sa.Select, page: int, per_page: int) -> TicketPage:
-        rows = db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
-        return cls(rows[:per_page], page, per_page, len(rows) > per_page)
-
-    @property
-    def total(self) -> int | None:
-        return len(self.items) if self.page == 1 and not self.has_next else None
-
-    @property
-    def pages(self) -> int:
-        """The pages known to exist: this one and those before it, and the next when there is one."""
-        return self.page + self.has_next
 
 
 def visit_dues(prop, calendar, tickets) -> dict[int, datetime]:

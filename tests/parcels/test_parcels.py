@@ -14,11 +14,12 @@ from pypdf import PdfReader
 
 from blueprints.parcels.handover import waiting_parcels
 from blueprints.shared.storage import storage
-from models import Attachment, Role, db
+from models import Attachment, Role, Unit, db
 from models.parcels import Carrier, Parcel, ParcelStatus
 from models.journal import Shift
 
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text
+from ..sql import recorded_statements
 
 INTAKE = {"tracking_no": "sf 1234 5678 9012", "unit": "3-1502", "recipient_name": "张三", "carrier": "sf",
           "kind": "parcel", "count": "1", "shelf": "a-3"}
@@ -342,3 +343,19 @@ def test_a_signature_is_served_only_to_those_who_may_see_the_parcel(client, desk
     client.login("eng")
     assert client.get(f"/parcels/{parcel.id}").status_code == 403
     assert client.get(url).status_code == 403  # the file of a record they may not see
+
+
+def test_the_list_pages_without_counting_every_parcel(client, desk, prop):
+    unit = db.session.scalar(sa.select(Unit).where(Unit.room == "1502"))
+    now = datetime.now(timezone.utc)
+    db.session.add_all(Parcel(property_id=prop.id, number=f"HY-BG-20261118-{n:04d}", unit=unit, carrier=Carrier.SF,
+                              tracking_no=f"SF{n:010d}", received_at=now - timedelta(minutes=n), received_by=desk)
+                       for n in range(1, 32))
+    db.session.commit()
+    with recorded_statements() as statements:
+        first = client.get("/parcels/?status=all").get_data(as_text=True)
+    assert not [s for s in statements if "count(" in s.lower() and "FROM parcels" in s]
+    assert "HY-BG-20261118-0001" in first and "HY-BG-20261118-0031" not in first
+    assert "下一页" in first and "第 1 页，可用上方条件缩小范围" in first
+    last = client.get("/parcels/?status=all&page=2").get_data(as_text=True)
+    assert "HY-BG-20261118-0031" in last and "下一页" not in last
