@@ -293,7 +293,8 @@ class PatrolResult(PropertyScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)  # when it arrived
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
-    round: Mapped[PatrolRound] = relationship(back_populates="results")
+    # Every list of results shows their round and any finding: loaded for all of them at once.
+    round: Mapped[PatrolRound] = relationship(back_populates="results", lazy="selectin")
     checkpoint: Mapped[PatrolCheckpoint] = relationship()
     recorded_by: Mapped[User] = relationship()
 
@@ -301,7 +302,8 @@ class PatrolResult(PropertyScoped, db.Model):
     def proves_presence(self) -> bool:
         """Scanned, or typed where the supervisor allows a typed code for this checkpoint."""
         return self.presence is Presence.SCANNED or (self.presence is Presence.TYPED and self.checkpoint.typed_allowed)
-    finding: Mapped[PatrolFinding | None] = relationship(back_populates="result", foreign_keys="PatrolFinding.result_id")
+    finding: Mapped[PatrolFinding | None] = relationship(back_populates="result", foreign_keys="PatrolFinding.result_id",
+                                                         lazy="selectin")
 
     __table_args__ = (
         sa.UniqueConstraint("round_id", "checkpoint_id"),

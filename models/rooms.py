@@ -342,7 +342,7 @@ class Occurrence(PropertyScoped, Timestamped, db.Model):
     booking: Mapped[Booking] = relationship(back_populates="occurrences")
     room: Mapped[Room] = relationship()
     checked_in_by: Mapped[User | None] = relationship()
-    work_order: Mapped[WorkOrder | None] = relationship(back_populates="occurrence")
+    work_order: Mapped[WorkOrder | None] = relationship(back_populates="occurrence", lazy="selectin")
 
     __table_args__ = (
         sa.Index("ix_room_occurrences_room_blocked", "room_id", "blocked_from"),

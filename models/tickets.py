@@ -408,7 +408,7 @@ class TicketEvent(PropertyScoped, db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(lazy="joined")  # every timeline shows who took the step
 
     @property
     def satisfaction(self) -> Satisfaction | None:
@@ -459,7 +459,7 @@ class TicketVisit(PropertyScoped, db.Model):
     visitor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="visits")
-    visitor: Mapped[User] = relationship()
+    visitor: Mapped[User] = relationship(lazy="joined")
 
 
 class TicketSettings(db.Model):

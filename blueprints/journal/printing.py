@@ -1,6 +1,7 @@
 """The journal's paper forms: 交接班记录表, 值班日志 of a day."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from models import db
 from models.attachments import attachments_of
@@ -29,10 +30,11 @@ def day_pdf():
     shifts = db.session.scalars(
         scoped(Shift).where(Shift.opened_at < end,
                             sa.or_(Shift.handed_over_at.is_(None), Shift.handed_over_at >= start))
-        .order_by(Shift.opened_at)
+        .order_by(Shift.opened_at).options(joinedload(Shift.staff), joinedload(Shift.incoming))
     ).all()
     events = db.session.scalars(
         scoped(JournalEvent).where(JournalEvent.at >= start, JournalEvent.at < end).order_by(JournalEvent.at)
+        .options(joinedload(JournalEvent.unit), joinedload(JournalEvent.author))
     ).all()
     return render_pdf("print/journal/day.html", filename=_("值班日志-%(d)s", d=day.isoformat()),
                       title=_("值班日志"), number=day_register_number(day), day=day, shifts=shifts, events=events)

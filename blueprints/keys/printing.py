@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import request
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from models import db
 from models.keys import Key, KeyClass, KeyLoan
@@ -22,7 +23,7 @@ def _classes() -> list[KeyClass]:
 
 def _keys(classes: list[KeyClass]) -> list[Key]:
     return list(db.session.scalars(
-        scoped(Key).where(Key.key_class.in_(classes)).order_by(*REGISTER_ORDER)))
+        scoped(Key).where(Key.key_class.in_(classes)).order_by(*REGISTER_ORDER).options(joinedload(Key.unit))))
 
 
 @bp.get("/list.pdf")

@@ -93,7 +93,10 @@ def render_route(route: PatrolRoute, *, checkpoint_form=None, schedule_form=None
     return render(
         "patrols/route.html", route=route, checkpoint_form=checkpoint_form or _checkpoint_form(),
         schedule_form=schedule_form or _schedule_form(),
-        used={c.id for c in route.checkpoints if _checkpoint_used(c)},
+        used=set(db.session.scalars(  # walked already: kept for the records, never deleted
+            sa.select(PatrolResult.checkpoint_id).distinct()
+            .where(PatrolResult.checkpoint_id.in_([c.id for c in route.checkpoints]))
+        )),
         scheduled=set(db.session.scalars(
             sa.select(PatrolRound.schedule_id).where(PatrolRound.route_id == route.id, PatrolRound.schedule_id.is_not(None))
         )),

@@ -255,7 +255,7 @@ class BookingFilter(ListFilter):
                  .correlate(Booking).scalar_subquery())
         order = first.desc() if self.status in ("all", "cancelled", "refused") else first
         return self.apply(scoped(Booking).order_by(order, Booking.id).options(
-            joinedload(Booking.unit), selectinload(Booking.occurrences)))
+            joinedload(Booking.unit), joinedload(Booking.room), selectinload(Booking.occurrences)))
 
     def where(self, stmt: sa.Select) -> sa.Select:
         if self.status == "open":

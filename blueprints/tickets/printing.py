@@ -1,6 +1,7 @@
 """The ticket module's paper forms (seed 003 §4 records) as A4 PDFs."""
 from flask import abort
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from models import db
 from models.tickets import CorrectiveAction, Ticket
@@ -40,6 +41,7 @@ def register_pdf():
     start, end = current_property().day_range(day)
     tickets = db.session.scalars(
         scoped(Ticket).where(Ticket.received_at >= start, Ticket.received_at < end).order_by(Ticket.received_at)
+        .options(joinedload(Ticket.unit), joinedload(Ticket.first_contact), joinedload(Ticket.department))
     ).all()
     return render_pdf("print/tickets/register.html", filename=_("客户信息登记表-%(d)s", d=day.isoformat()),
                       title=_("客户信息登记表"), number=day_register_number(day), tickets=tickets, day=day)

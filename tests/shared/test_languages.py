@@ -19,7 +19,7 @@ from models.tickets import TicketStatus
 from ..pdf import pdf_fonts, pdf_text
 from ..xlsx import xlsx_rows
 from .test_i18n import source_messages
-from .test_transactions import USERS, _get_paths
+from ..walk import USERS, get_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -151,7 +151,7 @@ def _data_text() -> str:
 
 
 def _page_paths(app) -> list[str]:
-    return [p for p in _get_paths(app) if not re.search(r"\.(pdf|xlsx|csv)$", p)]
+    return [p for p in get_paths(app) if not re.search(r"\.(pdf|xlsx|csv)$", p)]
 
 
 def _untranslated(html: str, data: str) -> set[str]:

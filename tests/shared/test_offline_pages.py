@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from models import db
 from models.journal import Post, Shift, ShiftStatus
 
-from .test_transactions import USERS, _get_paths
+from ..walk import USERS, get_paths
 
 OFFLINE_FORM = "data-offline-title="  # what the offline_form macro writes into every such form
 
@@ -23,7 +23,7 @@ def test_every_page_with_an_offline_form_is_kept_for_offline_use(app, client, de
     client.login(username, "frontdesk")
     menu = {item.endpoint for item in app.extensions["platform"].nav}
     with_forms, unmarked = [], []
-    for path in _get_paths(app):
+    for path in get_paths(app):
         response = client.get(path)
         if response.status_code != 200 or not response.mimetype == "text/html":
             assert "X-Offline-Page" not in response.headers, path

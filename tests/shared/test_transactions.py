@@ -4,7 +4,6 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.routing import Rule
 
 from app import create_app
 from blueprints.shared.extensions import csrf
@@ -12,9 +11,7 @@ from models import AuditAction, Building, db
 from models.audit import log_reveal
 
 from ..conftest import Client
-
-USERS = ["admin", "supervisor", "lobby", "concierge", "engineer"]
-
+from ..walk import USERS, get_paths
 
 def _state() -> dict[str, str]:
     """Every table's rows, as text: what a GET must leave exactly as it found."""
@@ -26,14 +23,6 @@ def _state() -> dict[str, str]:
             rows = [row for row in rows if row.action != AuditAction.REVEAL.value]
         state[table.name] = repr(rows)
     return state
-
-
-def _get_paths(app) -> list[str]:
-    """Every GET route, with 1 for each id (the demo has a record 1 of nearly everything)."""
-    def path(rule: Rule) -> str:
-        return rule.build({arg: "2026-11-18" if arg in ("day", "date") else 1 for arg in rule.arguments},
-                          append_unknown=False)[1]
-    return sorted({path(rule) for rule in app.url_map.iter_rules() if "GET" in rule.methods and rule.endpoint != "static"})
 
 
 @pytest.fixture
@@ -68,7 +57,7 @@ WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE"}
 @pytest.mark.parametrize("username", USERS)
 def test_no_get_writes_anything(app, client, demo, username):
     client.login(username, "frontdesk")
-    paths = _get_paths(app)
+    paths = get_paths(app)
     assert len(paths) > 80
     before = _state()
     pages = []
