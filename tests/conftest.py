@@ -200,6 +200,14 @@ def client(app) -> Client:
 
 
 @pytest.fixture
+def demo(app):
+    """The demo data (`flask demo`), as the page walks and the dashboard's tests meet it."""
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
 def make(app) -> Factory:
     return Factory(PASSWORD)
 

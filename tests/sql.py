@@ -7,11 +7,13 @@ from models import db
 
 
 @contextmanager
-def recorded_statements():
+def recorded_statements(keep=lambda statement, parameters: True):
+    """The statements sent, those `keep(statement, parameters)` is true for."""
     statements = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        if keep(statement, parameters):
+            statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:

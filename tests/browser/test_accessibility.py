@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.routing import Rule
 
-from models import Role, db
+from models import Role
 
 from .conftest import PROJECT_ROOT
 
@@ -58,12 +58,6 @@ def _page_paths(app) -> list[str]:
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint not in NOT_PAGES]
     return sorted({p for p in map(path, rules) if not re.search(r"\.(pdf|xlsx|csv)$", p)})
 
-
-@pytest.fixture
-def demo(app):
-    db.session.commit()
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
 
 
 class Walk:

@@ -22,11 +22,6 @@ PANELS = {
 ALL = {title for titles in PANELS.values() for title in titles}
 
 
-@pytest.fixture
-def demo(app):
-    db.session.commit()
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-
 
 @pytest.mark.parametrize("username", PANELS)
 def test_each_role_sees_its_panels_and_no_others(client, demo, username):

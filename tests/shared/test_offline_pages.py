@@ -11,11 +11,6 @@ from ..walk import USERS, get_paths
 OFFLINE_FORM = "data-offline-title="  # what the offline_form macro writes into every such form
 
 
-@pytest.fixture
-def demo(app):
-    db.session.commit()
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-
 
 @pytest.mark.one_database
 @pytest.mark.parametrize("username", USERS)

@@ -4,19 +4,12 @@ from collections import Counter
 
 import pytest
 
-from models import db
-
 from ..sql import recorded_statements
 from ..walk import USERS, get_paths
 
 # Pages that ask the same question of several periods on purpose: one grouped pass per month compared.
 SAME_QUESTION_AGAIN = {"/reports/tickets", "/reports/tickets.pdf", "/reports/tickets.xlsx"}
 
-
-@pytest.fixture
-def demo(app):
-    db.session.commit()
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
 
 
 @pytest.mark.one_database

@@ -1,7 +1,5 @@
 """One transaction per request: a request that succeeds is committed once, one that fails keeps nothing,
 and no GET changes anything (the access log of who saw personal data aside: reading is recorded)."""
-from contextlib import contextmanager
-
 import pytest
 import sqlalchemy as sa
 
@@ -11,7 +9,9 @@ from models import AuditAction, Building, db
 from models.audit import log_reveal
 
 from ..conftest import Client
+from ..sql import recorded_statements
 from ..walk import USERS, get_paths
+
 
 def _state() -> dict[str, str]:
     """Every table's rows, as text: what a GET must leave exactly as it found."""
@@ -25,30 +25,16 @@ def _state() -> dict[str, str]:
     return state
 
 
-@pytest.fixture
-def demo(app):
-    db.session.commit()
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
 
-
-@contextmanager
 def _writes_sent():
     """The statements that would change rows, as the app sends them to the database (reading is recorded
     in the audit log: those inserts aside)."""
-    sent = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
+    def write(statement, parameters):
         words = statement.split(None, 3)
         reading_logged = words[:3] == ["INSERT", "INTO", "audit_log"] and repr(AuditAction.REVEAL.value) in repr(parameters)
-        if words[0].upper() in WRITES and not reading_logged:
-            sent.append(statement)
+        return words[0].upper() in WRITES and not reading_logged
 
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return recorded_statements(keep=write)
 
 
 WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE"}
