@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from . import generate
+from .bulk import sqlite_value
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -158,7 +159,7 @@ def visitor_terms(url: str) -> tuple[str, str, str]:
             sys.exit("the bench database has no visitors: run python -m bench.generate")
         day = newest.astimezone(generate.ZONE).date()
         midnight = datetime.combine(day, dtime(), generate.ZONE).astimezone(timezone.utc)
-        since = midnight if engine.dialect.name == "postgresql" else generate._sqlite_value(midnight)
+        since = midnight if engine.dialect.name == "postgresql" else sqlite_value(midnight)
         rows = connection.execute(sa.text(
             "SELECT name, plate FROM visitors WHERE signed_in_at >= :since ORDER BY id DESC"
         ), {"since": since}).all()

@@ -32,6 +32,8 @@ from blueprints.admin.services import create_property, import_official_calendar,
 from blueprints.shared.storage import storage
 from models import Building, Property, Resident, ResidentRelation, Role, Unit, User, UserRole, db
 
+from .bulk import analyze, reset_ids, save_number_counters, sqlite_value
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/frontdesk_bench"
 PROPERTY_CODE = "HY"
@@ -380,24 +382,10 @@ def load_tickets(engine: sa.Engine, org: Organisation, total: int) -> None:
     else:
         _insert_sqlite(engine, rows)
     with engine.begin() as connection:
-        connection.execute(
-            sa.text("INSERT INTO number_sequences (property_id, form_type, period, last_value) "
-                    "VALUES (:p, 'TK', :period, :last)"),
-            [{"p": org.prop.id, "period": f"{day:%Y%m%d}", "last": last} for day, last in sorted(numbers.items())],
-        )
-        if engine.dialect.name == "postgresql":
-            for table in ("tickets", "ticket_events"):
-                connection.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                )
+        save_number_counters(connection, org.prop.id, "TK", numbers)
+        reset_ids(connection, "tickets", "ticket_events")
     started = clock.monotonic()
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE tickets")
-            connection.exec_driver_sql("VACUUM ANALYZE ticket_events")
-    else:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
+    analyze(engine, "tickets", "ticket_events")
     print(f"analyzed in {clock.monotonic() - started:.0f} s")
 
 
@@ -421,75 +409,6 @@ def _copy_postgresql(engine: sa.Engine, rows) -> None:
         connection.close()
 
 
-def _sqlite_value(value):
-    """What SQLAlchemy's SQLite dialect stores: naive UTC datetimes, dates and times as text, booleans as 0/1."""
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.strftime("%H:%M:%S.%f")
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def bulk_insert(connection: sa.Connection, table: str, columns: list[str], rows) -> None:
-    """`rows` (tuples in the order of `columns`; JSON as text) into `table`, in the connection's transaction:
-    COPY on PostgreSQL, executemany on SQLite. Ids given in the rows: `reset_ids` afterwards."""
-    driver = connection.connection.driver_connection
-    if connection.dialect.name == "postgresql":
-        with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        driver.cursor().executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            (tuple(map(_sqlite_value, row)) for row in rows),
-        )
-
-
-def first_free_id(connection: sa.Connection, table: str) -> int:
-    return connection.scalar(sa.text(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))
-
-
-def reset_ids(connection: sa.Connection, *tables: str) -> None:
-    """After rows went in with their ids: PostgreSQL's sequences go on after the highest."""
-    if connection.dialect.name == "postgresql":
-        for table in tables:
-            connection.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
-
-
-def number_counters(connection: sa.Connection, property_id: int, form_type: str) -> dict[date, int]:
-    """The last number issued of `form_type` on each day (models/numbering.py's counters)."""
-    rows = connection.execute(sa.text(
-        "SELECT period, last_value FROM number_sequences WHERE property_id = :p AND form_type = :t"
-    ), {"p": property_id, "t": form_type})
-    return {datetime.strptime(period, "%Y%m%d").date(): last for period, last in rows}
-
-
-def save_number_counters(connection: sa.Connection, property_id: int, form_type: str,
-                         counters: dict[date, int]) -> None:
-    """Set the counters of `form_type` to the last numbers issued, as `next_number` would have left them."""
-    known = number_counters(connection, property_id, form_type)
-    changed, added = [], []
-    for day, last in sorted(counters.items()):
-        if known.get(day) != last:
-            (changed if day in known else added).append(
-                {"p": property_id, "t": form_type, "period": f"{day:%Y%m%d}", "last": last})
-    if changed:
-        connection.execute(sa.text(
-            "UPDATE number_sequences SET last_value = :last "
-            "WHERE property_id = :p AND form_type = :t AND period = :period"
-        ), changed)
-    if added:
-        connection.execute(sa.text(
-            "INSERT INTO number_sequences (property_id, form_type, period, last_value) VALUES (:p, :t, :period, :last)"
-        ), added)
-
-
 def _insert_sqlite(engine: sa.Engine, rows) -> None:
     connection = engine.raw_connection()
     try:
@@ -501,8 +420,8 @@ def _insert_sqlite(engine: sa.Engine, rows) -> None:
                         f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})")
         tickets, events, done = [], [], 0
         for row, event_rows in rows:
-            tickets.append(tuple(map(_sqlite_value, row)))
-            events.extend(tuple(map(_sqlite_value, e)) for e in event_rows)
+            tickets.append(tuple(map(sqlite_value, row)))
+            events.extend(tuple(map(sqlite_value, e)) for e in event_rows)
             if len(tickets) == 50_000:
                 cursor.executemany(insert_ticket, tickets)
                 cursor.executemany(insert_event, events)

@@ -23,9 +23,8 @@ from PIL import Image, ImageDraw
 from blueprints.shared.signatures import STORED_EDGE
 from blueprints.shared.storage import LocalStorage
 
-from .generate import (
-    GIVEN, PROPERTY_CODE, SEED, SURNAMES, YEARS, ZONE, bulk_insert, first_free_id, reset_ids, save_number_counters,
-)
+from .bulk import analyze, bulk_insert, first_free_id, reset_ids, save_number_counters
+from .generate import GIVEN, PROPERTY_CODE, SEED, SURNAMES, YEARS, ZONE
 
 PER_DAY = 52  # an ordinary weekday's parcels, letters and papers for 200 households, before the factors below
 WEEKDAY, WEEKEND = 1.12, 0.72  # couriers deliver less at weekends
@@ -327,14 +326,3 @@ def load_parcels(engine: sa.Engine, store) -> int:
     print(f"  {len(attachments):,} hand-outs signed for, {returned:,} parcels returned, {waiting:,} waiting")
     analyze(engine, "parcels", "attachments")
     return len(parcels)
-
-
-def analyze(engine: sa.Engine, *tables: str) -> None:
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            for table in tables:
-                connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
-    else:
-        with engine.begin() as connection:
-            for table in tables:
-                connection.exec_driver_sql(f"ANALYZE {table}")

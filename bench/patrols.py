@@ -16,11 +16,8 @@ from blueprints.patrols.services import CODE_ALPHABET, CODE_LENGTH
 from blueprints.tickets.services import visit_draw
 from models.patrols import EVERY_DAY
 
-from .generate import (
-    EVENT_COLUMNS, PROPERTY_CODE, SEED, TICKET_COLUMNS, YEARS, ZONE, bulk_insert, first_free_id, number_counters,
-    reset_ids, save_number_counters,
-)
-from .parcels import analyze
+from .bulk import analyze, bulk_insert, first_free_id, number_counters, reset_ids, save_number_counters
+from .generate import EVENT_COLUMNS, PROPERTY_CODE, SEED, TICKET_COLUMNS, YEARS, ZONE
 
 ENG, ENV, SEC = "engineering", "environment", "security"
 # What a check finds wrong, now and then: (note, department sent to, ticket category).

@@ -12,8 +12,9 @@ from stdnum.cn import ric
 
 from models.org import name_initials
 
+from .bulk import analyze, bulk_insert, reset_ids
 from .generate import (
-    GIVEN, PROPERTY_CODE, PURGE_HOUR, RETENTION_DAYS, SEED, STAFF, SURNAMES, ZONE, bulk_insert, reset_ids, ticket_times,
+    GIVEN, PROPERTY_CODE, PURGE_HOUR, RETENTION_DAYS, SEED, STAFF, SURNAMES, ZONE, ticket_times,
 )
 
 # Visitors: who comes to the lobby, by purpose: (share, share with a pass card, minutes they stay: low,
@@ -143,11 +144,6 @@ def load_visitors(engine: sa.Engine, total: int) -> int:
         bulk_insert(connection, "visitors", VISITOR_COLUMNS, rows)
         reset_ids(connection, "visitors")
     started = clock.monotonic()
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE visitors")
-    else:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE visitors")
+    analyze(engine, "visitors")
     print(f"visitors analyzed in {clock.monotonic() - started:.0f} s")
     return total
