@@ -9,7 +9,8 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Department, User, clock, db
-from models.tickets import Satisfaction, Ticket, TicketError, TicketSettings, TicketVisit, VisitMethod
+from models.ticket_rules import TicketSettings
+from models.tickets import Satisfaction, Ticket, TicketError, TicketVisit, VisitMethod
 from models.calendar import WorkingCalendar
 
 from ..shared.htmx import INVALID

@@ -4,7 +4,8 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from models import User, clock, db
-from models.tickets import CapaStatus, CorrectiveAction, Ticket, TicketSettings
+from models.ticket_rules import CapaStatus, CorrectiveAction, TicketSettings
+from models.tickets import Ticket
 
 from ..shared.htmx import INVALID, render
 from ..shared.permissions import current_property, get_or_404, require, scoped, staff

@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from models import db
-from models.tickets import CorrectiveAction, Ticket
+from models.ticket_rules import CorrectiveAction
+from models.tickets import Ticket
 
 from ..shared.localtime import requested_day
 from ..shared.permissions import current_property, get_or_404, require, scoped

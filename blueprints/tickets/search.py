@@ -11,7 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from models import Role, Unit, clock, db
 from models.org import PINYIN_INITIALS
-from models.tickets import Ticket, TicketCategory, TicketSettings, TicketStatus, WORK_STATUSES
+from models.ticket_rules import TicketSettings
+from models.tickets import Ticket, TicketCategory, TicketStatus, WORK_STATUSES
 
 from ..shared.lists import ListFilter, UncountedPage
 from ..shared.permissions import current_property, scoped

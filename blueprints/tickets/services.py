@@ -9,18 +9,8 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from models import Department, DepartmentKind, Property, User, db
-from models.tickets import (
-    CapaStatus,
-    CorrectiveAction,
-    Nature,
-    Severity,
-    Ticket,
-    TicketCategory,
-    TicketEventKind,
-    TicketSettings,
-    TicketSource,
-    TicketStatus,
-)
+from models.ticket_rules import CapaStatus, CorrectiveAction, TicketSettings
+from models.tickets import Nature, Severity, Ticket, TicketCategory, TicketEventKind, TicketSource, TicketStatus
 from models.calendar import WorkingCalendar
 from models.notifications import notify
 from models.numbering import next_number

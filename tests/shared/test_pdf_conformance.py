@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 from models import Property, clock, db
 from models.decoration import Violation
 from models.keys import KeyCount
-from models.tickets import CorrectiveAction
+from models.ticket_rules import CorrectiveAction
 
 from ..pdf import pdf_fonts
 

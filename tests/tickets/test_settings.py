@@ -1,5 +1,5 @@
 from models import Role, db
-from models.tickets import TicketSettings
+from models.ticket_rules import TicketSettings
 from models.calendar import WorkingCalendar
 
 from ..sql import recorded_statements

@@ -5,7 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from models import DepartmentKind, Notification, Role, db
-from models.tickets import CorrectiveAction, Ticket, TicketSettings, TicketStatus
+from models.ticket_rules import CorrectiveAction, TicketSettings
+from models.tickets import Ticket, TicketStatus
 from blueprints.tickets.services import visit_draw
 from models.calendar import WorkingCalendar
 
