@@ -20,9 +20,9 @@ from models.resident_messages import MessageReason, MessageStatus, ResidentMessa
 from ..shared import messaging
 from ..shared.lists import ListFilter
 from ..shared.localtime import local
-from ..shared.permissions import current_property, scoped
+from ..shared.permissions import scoped
 from ..shared.signatures import SignatureField, save_signature
-from ..shared.units import unit_term
+from ..shared.units import unit_ids_matching, unit_term
 
 
 def unclaimed_days() -> int:
@@ -285,11 +285,9 @@ class ParcelFilter(ListFilter):
         return stmt
 
     def _text_condition(self):
-        """"3-1502", "3 1502" and "HY-3-1502" all find the unit; the rest searches as typed. The units' ids
-        come first, so that every part of the OR is on the parcels' own indexes (ix_parcels_search_trgm)."""
-        units = db.session.scalars(sa.select(Unit.id).where(
-            Unit.property_id == current_property().id, Unit.archive_no.icontains(unit_term(self.q), autoescape=True)
-        )).all()
+        """"3-1502", "3 1502" and "HY-3-1502" all find the unit; the rest searches as typed, on the parcels'
+        own indexes (ix_parcels_search_trgm)."""
+        units = unit_ids_matching(unit_term(self.q))
         return sa.or_(
             Parcel.tracking_no.icontains(self.q.replace(" ", ""), autoescape=True),
             Parcel.recipient_name.icontains(self.q, autoescape=True),

@@ -16,6 +16,7 @@ from models.tickets import Ticket, TicketCategory, TicketStatus, WORK_STATUSES
 
 from ..shared.lists import ListFilter, UncountedPage
 from ..shared.permissions import current_property, scoped
+from ..shared.units import unit_ids_matching
 
 
 WHOLE_NUMBER = re.compile(r"[A-Za-z0-9]+-[A-Za-z]+-\d{8}-\d{4,}")  # HY-TK-20261122-0007 (models/numbering.py)
@@ -104,16 +105,8 @@ class TicketFilter(ListFilter):
         ]
         if PINYIN_INITIALS.fullmatch(q):
             conditions.append(Ticket.caller_initials.startswith(q.lower(), autoescape=True))
-        if re.fullmatch(r"[A-Za-z]*-?\d+[-\s]\w+", q):
-            # The units' ids first: as a sub-select inside the OR, the planner cannot tell how few
-            # tickets it picks, and reads the whole table instead of using the indexes.
-            units = db.session.scalars(
-                sa.select(Unit.id).where(
-                    Unit.property_id == current_property().id, Unit.archive_no.icontains(q, autoescape=True)
-                )
-            ).all()
-            if units:
-                conditions.append(Ticket.unit_id.in_(units))
+        if re.fullmatch(r"[A-Za-z]*-?\d+[-\s]\w+", q) and (units := unit_ids_matching(q)):
+            conditions.append(Ticket.unit_id.in_(units))
         return sa.or_(*conditions)
 
 
