@@ -8,7 +8,7 @@ from models import Notification, clock, db
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import render
-from ..shared.modules import Panel, count_together, platform
+from ..shared.modules import Panel, count_together, first_rows_together, platform
 from ..shared.permissions import can, current_property, current_roles, require
 from . import bp
 
@@ -27,8 +27,9 @@ def _shown(panel: Panel) -> bool:
 def index():
     shown = [panel for panel in platform().panels if _shown(panel)]
     numbers = count_together([panel.counts() if panel.counts else {} for panel in shown])
-    rendered = (render_template(panel.template, **(panel.context(n) if panel.counts else panel.context()))
-                for panel, n in zip(shown, numbers))
+    rows = first_rows_together([panel.lists() if panel.lists else {} for panel in shown])
+    rendered = (render_template(panel.template, **panel.render_context(n, r))
+                for panel, n, r in zip(shown, numbers, rows))
     return render("dashboard/index.html", panels=[Markup(html) for html in rendered if html.strip()],
                   roles=current_roles())
 

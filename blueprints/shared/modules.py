@@ -55,7 +55,11 @@ class Panel:
     property. `context()` is called only when it is shown; `order` places it among the other modules'.
 
     A card that shows numbers declares them as `counts()`: name → a SELECT of one number. The dashboard asks
-    every shown card's numbers in one statement and passes a card its own as `context(numbers)`."""
+    every shown card's numbers in one statement and passes a card its own as `context(numbers)`. A card that
+    shows the first rows of lists declares them as `lists()`: name → a SELECT of one kind of record, ordered
+    and limited, with its loader options. The dashboard asks the shown cards' lists of one kind together
+    (`first_rows_together`) and passes a card its own rows as `context(rows)` (`context(numbers, rows)` with
+    both)."""
 
     template: str
     context: Callable[..., dict] = dict
@@ -63,6 +67,11 @@ class Panel:
     permission: str | None = None
     order: int = 50
     counts: Callable[[], dict[str, sa.Select]] | None = None
+    lists: Callable[[], dict[str, sa.Select]] | None = None
+
+    def render_context(self, numbers: dict[str, int], rows: dict[str, list]) -> dict:
+        """The card's context, given what it declared as the dashboard asked it."""
+        return self.context(*([numbers] if self.counts else []), *([rows] if self.lists else []))
 
 
 def count_together(groups: list[dict[str, sa.Select]]) -> list[dict[str, int]]:
@@ -70,6 +79,37 @@ def count_together(groups: list[dict[str, sa.Select]]) -> list[dict[str, int]]:
     selects = [select.scalar_subquery() for group in groups for select in group.values()]
     values = iter(db.session.execute(sa.select(*selects)).one() if selects else ())
     return [{name: next(values) for name in group} for group in groups]
+
+
+def first_rows_together(groups: list[dict[str, sa.Select]]) -> list[dict[str, list]]:
+    """Each group's lists (each a SELECT of one kind of record, ordered and limited), those of one kind in one
+    statement: a UNION ALL of each list's ids and places in it, then the records once, joined to it, with
+    all those lists' loader options. A record in two lists comes once and is in both."""
+    found: list[dict[str, list]] = [{name: [] for name in group} for group in groups]
+    by_kind: dict[Any, list[tuple[list, sa.Select]]] = {}
+    for group, result in zip(groups, found):
+        for name, select in group.items():
+            by_kind.setdefault(select.column_descriptions[0]["entity"], []).append((result[name], select))
+    for kind, lists in by_kind.items():
+        if len(lists) == 1:
+            lists[0][0].extend(db.session.scalars(lists[0][1]))
+            continue
+        # Each list keeps its own WHERE, ORDER BY and LIMIT; the row number carries its order out of the union.
+        places = sa.union_all(*(
+            sa.select(select.with_only_columns(
+                sa.literal(n).label("list"), kind.id.label("id"),
+                sa.func.row_number().over(order_by=select._order_by_clauses).label("place"),
+            ).subquery())
+            for n, (_, select) in enumerate(lists)
+        )).subquery()
+        options = [option for _, select in lists for option in select._with_options]
+        rows = db.session.execute(
+            sa.select(kind, places.c.list).join(places, places.c.id == kind.id)
+            .order_by(places.c.list, places.c.place).options(*options)
+        )
+        for record, n in rows:
+            lists[n][0].append(record)
+    return found
 
 
 @dataclass(frozen=True)

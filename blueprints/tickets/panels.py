@@ -4,7 +4,7 @@ from flask import g, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from models import clock, db
+from models import clock
 from models.calendar import WorkingCalendar
 from models.tickets import Ticket
 
@@ -31,27 +31,43 @@ def _panel(tickets: list[Ticket], *, title: str, link: str, empty: str, subtitle
     }
 
 
-def _first(stmt: sa.Select) -> list[Ticket]:
-    return list(db.session.scalars(stmt.options(joinedload(Ticket.unit)).limit(SHOWN)))
+def _first(stmt: sa.Select) -> dict[str, sa.Select]:
+    """A card's list, asked by the dashboard together with the other ticket cards' (Panel.lists)."""
+    return {"tickets": stmt.options(joinedload(Ticket.unit)).limit(SHOWN)}
 
 
-def mine() -> dict:
-    return _panel(_first(TicketFilter(mine=True).select()), title=_("我的首接"), subtitle=_("尚未反馈客户"),
+def mine_first() -> dict[str, sa.Select]:
+    return _first(TicketFilter(mine=True).select())
+
+
+def mine(rows: dict[str, list]) -> dict:
+    return _panel(rows["tickets"], title=_("我的首接"), subtitle=_("尚未反馈客户"),
                   link=url_for("tickets.index", mine=1), empty=_("没有待反馈的事项"))
 
 
-def overdue() -> dict:
-    stmt = scoped(Ticket).where(overdue_condition(clock.now())).order_by(Ticket.received_at)
-    return _panel(_first(stmt), title=_("已超时"), link=url_for("tickets.index", overdue=1), empty=_("没有超时的报事"))
+def overdue_first() -> dict[str, sa.Select]:
+    return _first(scoped(Ticket).where(overdue_condition(clock.now())).order_by(Ticket.received_at, Ticket.id))
 
 
-def visits() -> dict:
-    return _panel(_first(TicketFilter(visits=True).select()), title=_("待回访"), link=url_for("tickets.index", visits=1),
+def overdue(rows: dict[str, list]) -> dict:
+    return _panel(rows["tickets"], title=_("已超时"), link=url_for("tickets.index", overdue=1), empty=_("没有超时的报事"))
+
+
+def visits_first() -> dict[str, sa.Select]:
+    return _first(TicketFilter(visits=True).select())
+
+
+def visits(rows: dict[str, list]) -> dict:
+    return _panel(rows["tickets"], title=_("待回访"), link=url_for("tickets.index", visits=1),
                   empty=_("没有待回访的报事"), visits=True)
 
 
-def queue() -> dict:
-    return _panel(_first(TicketFilter(queue=True).select()), title=_("部门待办"), link=url_for("tickets.index", queue=1),
+def queue_first() -> dict[str, sa.Select]:
+    return _first(TicketFilter(queue=True).select())
+
+
+def queue(rows: dict[str, list]) -> dict:
+    return _panel(rows["tickets"], title=_("部门待办"), link=url_for("tickets.index", queue=1),
                   empty=_("没有待处理的工单"))
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
+from blueprints.shared.modules import first_rows_together
 from models import CalendarDay, Property, Resident, Role, Unit, User, UserRole, db
 from models.notifications import notify
 from models.tickets import Ticket, TicketCategory, TicketSource
@@ -127,3 +128,35 @@ def test_a_desk_count_past_99_shows_as_99_plus(client, make, prop, login_as):
             db.session.commit()
             panel = client.get("/journal/desk", headers={"HX-Request": "true"}).get_data(as_text=True)
             assert f'<span class="stat">{"99" if n == 99 else "99+"}</span>件首接待反馈' in panel
+
+
+def test_lists_of_one_kind_come_in_one_statement_in_their_own_order_and_limits(app, make, prop):
+    desk = make.user("desk", {prop: [Role.LOBBY]})
+    received = datetime(2026, 11, 18, 1, 0, tzinfo=timezone.utc)
+    for n, category in enumerate([TicketCategory.REPAIR, TicketCategory.ENQUIRY] * 6, start=1):
+        db.session.add(Ticket(property_id=prop.id, number=f"HY-TK-20261118-{n:04d}", source=TicketSource.PHONE,
+                              category=category, description=f"第{n}件", first_contact=desk,
+                              received_at=received.replace(minute=n % 4)))  # ties on the time: the id decides
+    db.session.commit()
+    lists = {
+        "newest": sa.select(Ticket).order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(5),
+        "oldest repairs": sa.select(Ticket).where(Ticket.category == TicketCategory.REPAIR)
+        .order_by(Ticket.received_at, Ticket.id).limit(4),
+        "none": sa.select(Ticket).where(Ticket.category == TicketCategory.COMPLAINT).limit(3),
+    }
+    alone = {name: [t.number for t in db.session.scalars(select)] for name, select in lists.items()}
+    with recorded_statements() as statements:
+        first, second = first_rows_together([{"newest": lists["newest"]},
+                                             {"oldest repairs": lists["oldest repairs"], "none": lists["none"]}])
+    assert len(statements) == 1
+    assert {name: [t.number for t in rows] for name, rows in (first | second).items()} == alone
+    assert set(alone["newest"]) & set(alone["oldest repairs"])  # a ticket in both lists is in both
+
+
+def test_the_supervisors_ticket_cards_and_approvals_come_one_statement_each(client, demo):
+    client.login("supervisor", "frontdesk")
+    with recorded_statements() as statements:
+        page = client.get("/dashboard").get_data(as_text=True)
+    assert "已超时" in page and "楼上漏水，卫生间顶棚渗水" in page
+    assert len([s for s in statements if s.startswith("SELECT tickets.")]) == 1
+    assert len([s for s in statements if s.startswith("SELECT approvals.")]) == 1
