@@ -27,6 +27,9 @@ class PatrolError(ValueError):
 
 # A round started more than this before its window opens is started early (flagged on supervision).
 EARLY_GRACE = timedelta(minutes=30)
+# A round being walked with nothing recorded for this long was left (a tablet gone flat, a shift over): it no
+# longer keeps the route's next round from starting. It stays 巡查中, for anyone to carry on or finish.
+LEFT_AFTER = timedelta(hours=2)
 
 
 class RouteKind(LabelledEnum):
@@ -236,20 +239,23 @@ class PatrolRound(PropertyScoped, Timestamped, db.Model):
     def started_early(self) -> bool:
         return self.started_at is not None and self.early(self.started_at)
 
-    def walked_at_once(self) -> PatrolRound | None:
-        """Another round of this route being walked now, unless the route allows several at once."""
+    def walked_at_once(self, at: datetime) -> PatrolRound | None:
+        """Another round of this route being walked at `at`, unless the route allows several at once: started,
+        and its start or its last checkpoint within LEFT_AFTER."""
         if self.route.concurrent_allowed:
             return None
+        last = sa.select(sa.func.max(PatrolResult.done_at)).where(PatrolResult.round_id == PatrolRound.id)
         return db.session.scalar(sa.select(PatrolRound).where(
             PatrolRound.route_id == self.route_id, PatrolRound.id != self.id,
-            PatrolRound.status == RoundStatus.IN_PROGRESS))
+            PatrolRound.status == RoundStatus.IN_PROGRESS,
+            sa.func.coalesce(last.scalar_subquery(), PatrolRound.started_at) > at - LEFT_AFTER))
 
     def start(self, by: User, at: datetime, *, alone: bool = True) -> bool:
         """Start the round (a missed one too: walked late, it is late, not missed). False if already started.
         Started by hand (`alone`), it is refused while another round of the route is being walked."""
         if self.status in (RoundStatus.IN_PROGRESS, RoundStatus.DONE):
             return False
-        if alone and (other := self.walked_at_once()):
+        if alone and (other := self.walked_at_once(at)):
             raise PatrolError(_("本路线的巡查 %(n)s 正在进行（%(name)s），请先完成它再开始下一次。",
                                 n=other.number, name=other.started_by.display_name if other.started_by else ""))
         self.status, self.started_by, self.started_at = RoundStatus.IN_PROGRESS, by, at

@@ -240,6 +240,24 @@ def test_one_round_of_a_route_at_a_time_unless_the_supervisor_allows_it(client, 
     assert client.post_form(f"/patrols/rounds/{second.id}/start").status_code in (302, 303)
 
 
+def test_a_round_left_unfinished_no_longer_keeps_the_next_from_starting(client, prop, route, login_as):
+    walker = login_as(Role.CONCIERGE)
+    left, next_ = make_round(prop, route, hours_ago=6), make_round(prop, route, hours_ago=0)
+    left.status, left.started_by, left.started_at = RoundStatus.IN_PROGRESS, walker, left.scheduled_for
+    db.session.add(PatrolResult(property_id=prop.id, round=left, checkpoint=route.checkpoints[0], outcome=Outcome.OK,
+                                done_at=datetime.now(timezone.utc) - timedelta(minutes=90), recorded_by=walker))
+    db.session.commit()
+    # Its last checkpoint an hour and a half ago: still being walked.
+    assert f"本路线的巡查 {left.number} 正在进行" in client.post_form(f"/patrols/rounds/{next_.id}/start").get_data(as_text=True)
+    left.results[0].done_at = datetime.now(timezone.utc) - timedelta(minutes=150)
+    db.session.commit()
+    # Nothing recorded for two and a half hours: it was left, and the next round starts.
+    assert client.post_form(f"/patrols/rounds/{next_.id}/start").status_code in (302, 303)
+    db.session.refresh(next_)
+    db.session.refresh(left)
+    assert next_.status is RoundStatus.IN_PROGRESS and left.status is RoundStatus.IN_PROGRESS  # for anyone to finish
+
+
 def test_a_round_started_before_its_window_is_warned_and_flagged(client, prop, route, login_as):
     login_as(Role.CONCIERGE)
     later = make_round(prop, route, hours_ago=-5)  # its window opens in five hours
