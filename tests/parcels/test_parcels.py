@@ -128,6 +128,15 @@ def test_a_parcel_is_handed_out_against_a_signature(client, desk):
     assert client.get(f"/files/{signature.id}").mimetype == "image/png"
 
 
+def test_a_receipt_whose_signature_file_is_gone_says_so_rather_than_looking_signed(client, desk):
+    parcel = log_parcel(client)
+    pick_up(client, parcel)
+    db.session.refresh(parcel)
+    assert "签名文件缺失" not in pdf_text(client.get(f"/parcels/{parcel.id}/receipt.pdf").data)  # the image
+    storage().delete(db.session.get(Attachment, parcel.signature_attachment_id).storage_key)
+    assert "签名文件缺失" in pdf_text(client.get(f"/parcels/{parcel.id}/receipt.pdf").data)
+
+
 @pytest.mark.parametrize(("signature", "message"), [
     ("", "请在框内签名"),
     (signature_url(drawn=False), "签名为空"),
