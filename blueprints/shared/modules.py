@@ -95,6 +95,7 @@ def first_rows_together(groups: list[dict[str, sa.Select]]) -> list[dict[str, li
             lists[0][0].extend(db.session.scalars(lists[0][1]))
             continue
         # Each list keeps its own WHERE, ORDER BY and LIMIT; the row number carries its order out of the union.
+        # (A Select's ORDER BY and loader options have no public accessor: `_order_by_clauses`, `_with_options`.)
         places = sa.union_all(*(
             sa.select(select.with_only_columns(
                 sa.literal(n).label("list"), kind.id.label("id"),
