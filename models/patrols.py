@@ -239,6 +239,12 @@ class PatrolRound(PropertyScoped, Timestamped, db.Model):
     def started_early(self) -> bool:
         return self.started_at is not None and self.early(self.started_at)
 
+    def left(self, at: datetime) -> bool:
+        """Being walked, but nothing recorded for LEFT_AFTER (as `walked_at_once` finds it, from its results)."""
+        if self.status is not RoundStatus.IN_PROGRESS:
+            return False
+        return max((r.done_at for r in self.results), default=self.started_at) <= at - LEFT_AFTER
+
     def walked_at_once(self, at: datetime) -> PatrolRound | None:
         """Another round of this route being walked at `at`, unless the route allows several at once: started,
         and its start or its last checkpoint within LEFT_AFTER."""

@@ -249,9 +249,11 @@ def test_a_round_left_unfinished_no_longer_keeps_the_next_from_starting(client, 
     db.session.commit()
     # Its last checkpoint an hour and a half ago: still being walked.
     assert f"本路线的巡查 {left.number} 正在进行" in client.post_form(f"/patrols/rounds/{next_.id}/start").get_data(as_text=True)
+    assert "可能已中断" not in client.get(f"/patrols/rounds/{left.id}").get_data(as_text=True)
     left.results[0].done_at = datetime.now(timezone.utc) - timedelta(minutes=150)
     db.session.commit()
-    # Nothing recorded for two and a half hours: it was left, and the next round starts.
+    # Nothing recorded for two and a half hours: it was left, its page says so, and the next round starts.
+    assert "可能已中断" in client.get(f"/patrols/rounds/{left.id}").get_data(as_text=True)
     assert client.post_form(f"/patrols/rounds/{next_.id}/start").status_code in (302, 303)
     db.session.refresh(next_)
     db.session.refresh(left)
