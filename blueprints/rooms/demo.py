@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from models import Building, db
-from models.rooms import (
-    Equipment, Layout, OrganiserKind, Repeat, Room, ServiceItem, Step, Vessel, WorkOrder, EVERY_DAY, WORKDAYS,
-)
+from models.room_service import Step, Vessel, WorkOrder
+from models.rooms import Equipment, Layout, OrganiserKind, Repeat, Room, ServiceItem, EVERY_DAY, WORKDAYS
 
 from ..approvals.services import decide, latest_for
 from ..shared.demo import Demo

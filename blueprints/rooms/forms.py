@@ -14,7 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from models import Building, db
-from models.rooms import WEEKDAY_LABELS, Equipment, Layout, OrganiserKind, Repeat, ServiceItem, Vessel
+from models.room_service import Vessel
+from models.rooms import WEEKDAY_LABELS, Equipment, Layout, OrganiserKind, Repeat, ServiceItem
 
 from ..shared.forms import MultiCheckboxField, UnitField, choose, max_length, optional, phone, required, stripped
 from ..shared.permissions import scoped

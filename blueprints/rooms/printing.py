@@ -3,7 +3,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from models import clock, db
-from models.rooms import Booking, Occurrence, Room, ServiceItem, Step, Vessel, WorkOrder
+from models.room_service import Step, Vessel, WorkOrder
+from models.rooms import Booking, Occurrence, Room, ServiceItem
 
 from ..approvals.services import latest_for
 from ..shared.localtime import requested_day

@@ -21,9 +21,10 @@ from models import Property, Resident, Role, Unit, User, clock, db
 from models.approvals import Approval, ApprovalStatus
 from models.notifications import notify
 from models.numbering import next_number
+from models.room_service import WorkOrder, WorkOrderStatus
 from models.rooms import (
     BLOCKING, WEEKDAY_LABELS, Booking, BookingStatus, Equipment, Layout, Occurrence, OccurrenceStatus, OrganiserKind,
-    Repeat, Room, RoomsError, WorkOrder, WorkOrderStatus,
+    Repeat, Room, RoomsError,
 )
 
 from ..approvals.services import request_approval

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from models import Department, DepartmentKind, Property, User, db
-from models.rooms import (
-    ROUND_EVERY, Crockery, OccurrenceStatus, RoomsError, ServedItem, ServiceItem, ServiceRound, Step, Vessel, WorkOrder,
-    WorkOrderStatus, WorkStep,
+from models.room_service import (
+    ROUND_EVERY, Crockery, ServedItem, ServiceRound, Step, Vessel, WorkOrder, WorkOrderStatus, WorkStep,
 )
+from models.rooms import OccurrenceStatus, RoomsError, ServiceItem
 from models.tickets import Ticket, TicketCategory, TicketSource
 
 from ..shared.localtime import local

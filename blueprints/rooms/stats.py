@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from models import Property, db
-from models.rooms import Crockery, Occurrence, OccurrenceStatus, Room, ServedItem, ServiceItem, WorkOrder, WorkOrderStatus
+from models.room_service import Crockery, ServedItem, WorkOrder, WorkOrderStatus
+from models.rooms import Occurrence, OccurrenceStatus, Room, ServiceItem
 
 from .services import release_after
 

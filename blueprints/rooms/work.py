@@ -12,7 +12,8 @@ from flask_login import current_user
 from sqlalchemy.orm import contains_eager, selectinload
 
 from models import clock, db
-from models.rooms import Occurrence, OccurrenceStatus, RoomsError, ServiceItem, Step, Vessel, WorkOrder, WorkOrderStatus
+from models.room_service import Step, Vessel, WorkOrder, WorkOrderStatus
+from models.rooms import Occurrence, OccurrenceStatus, RoomsError, ServiceItem
 
 from ..shared.forms import EmptyForm
 from ..shared.htmx import INVALID, is_htmx, render

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from models import Role, db
-from models.rooms import EVERY_DAY, Booking, BookingStatus, OccurrenceStatus, Room, WorkOrderStatus
+from models.room_service import WorkOrderStatus
+from models.rooms import EVERY_DAY, Booking, BookingStatus, OccurrenceStatus, Room
 
 from ..pdf import assert_cjk_font_embedded_as_subset, pdf_text
 

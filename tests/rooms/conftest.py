@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from models import Role, clock, db
-from models.rooms import EVERY_DAY, Booking, Equipment, OrganiserKind, Room, WorkOrder
+from models.room_service import WorkOrder
+from models.rooms import EVERY_DAY, Booking, Equipment, OrganiserKind, Room
 
 ALL = [k.value for k in OrganiserKind]
 

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from models import Notification, db
 from models.approvals import Approval, ApprovalStatus
-from models.rooms import BookingStatus, OccurrenceStatus, WorkOrder
+from models.room_service import WorkOrder
+from models.rooms import BookingStatus, OccurrenceStatus
 
 from .conftest import bookings, form_data, tomorrow
 

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from models import Notification, Role, Unit, db
 from models.clock import now
 from models.approvals import Approval
-from models.rooms import BookingStatus, Occurrence, OccurrenceStatus, Repeat, WorkOrder, WorkOrderStatus
+from models.room_service import WorkOrder, WorkOrderStatus
+from models.rooms import BookingStatus, Occurrence, OccurrenceStatus, Repeat
 from blueprints.rooms.services import repeat_dates
 
 from .conftest import bookings, form_data, local_today, tomorrow

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from models import db
-from models.rooms import OccurrenceStatus, ServiceItem, Step, Vessel
+from models.room_service import Step, Vessel
+from models.rooms import OccurrenceStatus, ServiceItem
 from blueprints.rooms.serving import close, done_step, record_round, save_tea_sheet
 from blueprints.rooms.services import check_in
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from models import Notification, db
-from models.rooms import Occurrence, OccurrenceStatus, WorkOrderStatus
+from models.room_service import WorkOrderStatus
+from models.rooms import Occurrence, OccurrenceStatus
 
 from .conftest import at_local, bookings, form_data, only_order, tomorrow
 

@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from models import DepartmentKind, db
-from models.rooms import OccurrenceStatus, ServiceItem, Step, Vessel, WorkOrderStatus
+from models.room_service import Step, Vessel, WorkOrderStatus
+from models.rooms import OccurrenceStatus, ServiceItem
 from models.tickets import Ticket, TicketStatus
 
 from .conftest import at_local, form_data, only_order, tomorrow
