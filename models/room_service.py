@@ -25,7 +25,6 @@ TEA_WITHIN = timedelta(minutes=5)
 ROUND_EVERY = timedelta(minutes=15)
 
 
-
 class Vessel(LabelledEnum):
     """Crockery counted out to the room and back (seed 001: 回收茶水杯、果盘、烟灰缸)."""
 
@@ -51,9 +50,6 @@ class Step(LabelledEnum):
     SET_UP = "set_up", _l("按申请布置会场、检查设备")
     TEA = "tea", _l("上茶水、香巾")
     CLEAR = "clear", _l("清理会场、回收器皿")
-
-
-BEFORE_STEPS = (Step.OPEN, Step.CLEAN, Step.SET_UP)
 
 
 class WorkOrder(PropertyScoped, Timestamped, db.Model):

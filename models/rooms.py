@@ -35,7 +35,6 @@ EVERY_DAY = "1234567"
 WORKDAYS = "12345"
 
 
-
 class RoomsError(ValueError):
     """A step the rules of rooms and bookings refuse; the message is for the user, in Chinese.
     `field` names the form field the message belongs beside, when it is about one."""
